@@ -1,0 +1,29 @@
+"""The `deephype` command. Each subcommand is one library call; errors become a one-line message, exit 2."""
+
+from __future__ import annotations
+
+import click
+
+from deephype.cli.common import DeephypeGroup, pass_settings  # noqa: F401  (re-exported for subcommands)
+from deephype.cli.data import data
+
+
+@click.group(cls=DeephypeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file (default: config.yaml in the project; embedded defaults if there is none).",
+)
+@click.version_option(package_name="deephype")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """deephype writes short, flowery commentary about songs and posts it to X once a curator approves it.
+
+    Start with `deephype data build` (the corpus), then `deephype train cvae`.
+    """
+    ctx.obj = {"config_path": config_path}
+
+
+main.add_command(data)

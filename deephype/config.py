@@ -1,0 +1,186 @@
+"""Settings: config.yaml -> frozen dataclasses. Secrets come only from environment variables.
+
+Every section has embedded defaults, so deephype runs with no config file at all; a file only overrides.
+A wrong key or a wrong type is a ConfigError naming the dotted key, never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from deephype.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config.yaml"
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class PathsConfig:
+    # Relative paths are resolved against the directory of the config file.
+    state_db: str = "var/deephype.db"  # bot state: requests, candidates, decisions, caches
+    corpus_db: str = "var/corpus.db"  # the built corpus; rebuilt whole by `data build`
+    posts: str = "../shared/data/hypem-sample/posts.json"
+    artist_genres_csv: str = "../shared/data/genres/artist_genres.csv"
+    genre_vocabulary: str = "../shared/data/genres/genre_counts_5yrs.json"
+    model_dir: str = "data/model"  # the shipped bundle
+    runs_dir: str = "var/runs"  # training outputs and checkpoints
+    plots_dir: str = "var/plots"
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    min_words: int = 5  # shorter fragments are captions and credits, not commentary
+    max_words: int = 40  # longer "sentences" are usually run-on lists the splitter could not cut
+    near_duplicate_threshold: float = 0.8  # Jaccard similarity of word 3-shingles
+    min_english_ratio: float = 0.6  # share of a post's words that must be common English words
+    roundup_min_songs: int = 3  # a post naming this many "Artist - Title" lines is a round-up
+    # A genre becomes its own condition label when this many training songs carry it; rarer genres map to
+    # the most frequent label that shares a word with them, else to "other".
+    condition_min_songs: int = 3
+    max_condition_labels: int = 130  # the original model's 130 labels
+    val_fraction: float = 0.1
+    seed: int = 13
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    min_word_count: int = 2  # vocabulary cut-off: rarer words become <unk>
+    embedding_dim: int = 256
+    hidden_dim: int = 512
+    latent_dim: int = 32
+    condition_dim: int = 32
+
+
+@dataclass(frozen=True)
+class GenerationConfig:
+    samples: int = 64
+    candidates: int = 5
+    temperature: float = 0.8
+    top_p: float = 0.9
+    max_tokens: int = 40
+    max_chars: int = 280
+    blocklist: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpotifyConfig:
+    api_base: str = "https://api.spotify.com/v1/"
+    token_url: str = "https://accounts.spotify.com/api/token"
+    connect_timeout: float = 3.0
+    read_timeout: float = 5.0
+    retries: int = 3
+    cache_days: int = 30
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    mode: str = "socket"  # "socket" (no public URL needed) or "http"
+    http_port: int = 3000
+    channel: str = "#deephype-curation"
+    curators: tuple[str, ...] = ()
+    approve_emoji: str = "white_check_mark"
+    reject_emoji: str = "x"
+    slack_api_url: str = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    scan_interval_seconds: int = 60
+    timeline_max_tweets: int = 200
+    posting_windows: tuple[str, ...] = ("09:00-22:00",)
+    timezone: str = "Europe/Berlin"
+    max_posts_per_day: int = 8
+    min_spacing_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class Settings:
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    generation: GenerationConfig = field(default_factory=GenerationConfig)
+    spotify: SpotifyConfig = field(default_factory=SpotifyConfig)
+    bot: BotConfig = field(default_factory=BotConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    base_dir: str = str(PROJECT_ROOT)  # where relative paths start; set by load_settings
+
+    def path(self, name: str) -> Path:
+        """An absolute path for a `paths` entry."""
+        value = Path(getattr(self.paths, name))
+        return value if value.is_absolute() else Path(self.base_dir) / value
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read a config file (default: the project's config.yaml, if any) over the embedded defaults."""
+    config_path = Path(path) if path else DEFAULT_CONFIG
+    if path and not config_path.exists():
+        raise ConfigError(f"config file {config_path} does not exist")
+    if not config_path.exists():
+        return Settings()
+    try:
+        raw = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{config_path} is not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{config_path} must be a mapping of sections, got {type(raw).__name__}")
+    settings = build_dataclass(Settings, raw, prefix="")
+    return dataclasses.replace(settings, base_dir=str(config_path.resolve().parent))
+
+
+def build_dataclass(cls: type, raw: dict[str, Any], prefix: str) -> Any:
+    """Build dataclass `cls` from a mapping, checking every key and type; errors name the dotted key."""
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls) if f.name != "base_dir"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        key = prefix + unknown[0]
+        raise ConfigError(f"unknown config key '{key}' (known keys here: {', '.join(sorted(known))})")
+    values = {name: coerce(hints[name], raw[name], prefix + name) for name in raw}
+    return cls(**values)
+
+
+def coerce(hint: Any, value: Any, key: str) -> Any:
+    """Check `value` against type `hint`, converting only where YAML is naturally loose (int -> float)."""
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise ConfigError(f"config key '{key}' must be a section (mapping), got {describe(value)}")
+        return build_dataclass(hint, value, prefix=key + ".")
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"config key '{key}' must be a list, got {describe(value)}")
+        item_hint = typing.get_args(hint)[0]
+        return tuple(coerce(item_hint, item, f"{key}[{i}]") for i, item in enumerate(value))
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(hint)
+        if value is None and type(None) in options:
+            return None
+        return coerce(next(o for o in options if o is not type(None)), value, key)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is bool and not isinstance(value, bool) or not isinstance(value, hint) or (
+        hint is int and isinstance(value, bool)
+    ):
+        raise ConfigError(f"config key '{key}' must be {hint.__name__}, got {describe(value)}")
+    return value
+
+
+def describe(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+def secret(name: str, purpose: str) -> str:
+    """A secret from the environment, or a ConfigError saying which variable to set."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"{name} is not set: export {name}=... ({purpose})")
+    return value
