@@ -1,0 +1,237 @@
+"""Block Kit for the curation channel: pure builders (no Slack calls), the ids handlers listen on, and a plain-text
+renderer for logs and the offline demo. Every message builder returns (text, blocks): text is the notification
+fallback, blocks what Slack shows.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+from typing import Any
+
+# action_ids of the buttons; each button's value is the candidate id.
+APPROVE = "candidate_approve"
+REJECT = "candidate_reject"
+EDIT = "candidate_edit"
+REGENERATE = "candidate_regenerate"
+POST_NOW = "candidate_post_now"
+CANDIDATE_ACTIONS_BLOCK = "candidate_actions"
+DECIDED_ACTIONS_BLOCK = "decided_actions"
+
+# The edit modal: its callback_id, and where the edited text is in view.state.values.
+EDIT_MODAL = "candidate_edit_modal"
+EDIT_BLOCK = "edited_text"
+EDIT_INPUT = "edited_text_input"
+
+# Slack's limits (https://docs.slack.dev/reference/block-kit/blocks).
+SECTION_TEXT_LIMIT = 3000
+HEADER_TEXT_LIMIT = 150
+BUTTON_TEXT_LIMIT = 75
+MAX_BLOCKS = 50
+PLAIN_INPUT_LIMIT = 3000
+
+STATUSES = ("approved", "queued", "rejected", "posted", "failed", "needs_review")
+_STATUS_EMOJI = {"approved": ":white_check_mark:", "queued": ":white_check_mark:", "rejected": ":x:",
+                 "posted": ":mega:", "failed": ":warning:", "needs_review": ":eyes:"}
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn gives meaning to; nothing else is escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten to at most `limit` characters with an ellipsis, never cutting an escaped entity in half."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+def _plain(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+
+
+def _mrkdwn(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": clip(text, limit)}
+
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button = {"type": "button", "text": _plain(label, BUTTON_TEXT_LIMIT), "action_id": action_id, "value": value}
+    if style:
+        button["style"] = style
+    return button
+
+
+def _context(*lines: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [_mrkdwn(line) for line in lines]}
+
+
+def song_header(artist: str, song: str, genres: list[str] | tuple[str, ...], genre_source: str,
+                tweet_url: str | None = None, requested_by: str | None = None) -> tuple[str, list[dict]]:
+    """The message that opens a song's thread: title, genres and where they came from, who or what asked."""
+    title = f"{artist} – {song}"
+    genre_line = ", ".join(escape(g) for g in genres) if genres else "none found"
+    blocks: list[dict] = [{"type": "header", "text": _plain(title, HEADER_TEXT_LIMIT)},
+                          {"type": "section", "text": _mrkdwn(f"*Genres:* {genre_line} _({escape(genre_source)})_")}]
+    origin = []
+    if requested_by:
+        origin.append(f"Requested by <@{requested_by}>")
+    if tweet_url:
+        origin.append(f"From <{tweet_url}|this tweet>")
+    if origin:
+        blocks.append(_context(*origin))
+    return f"New candidates for {escape(title)}", blocks
+
+
+def candidate_message(candidate_id: int | str, text: str, score: float, rank: int) -> tuple[str, list[dict]]:
+    """One candidate with Approve / Reject / Edit / Regenerate; its own message so a reaction targets only it."""
+    value = str(candidate_id)
+    reject = _button("Reject", REJECT, value, "danger")
+    reject["confirm"] = {"title": _plain("Reject this candidate?"), "text": _mrkdwn("It will not be posted."),
+                         "confirm": _plain("Reject"), "deny": _plain("Keep it"), "style": "danger"}
+    blocks = [
+        {"type": "section", "text": _mrkdwn(escape(text))},
+        _context(f"Candidate {rank} · score {score:.2f} · {len(text)} characters"),
+        {"type": "actions", "block_id": CANDIDATE_ACTIONS_BLOCK, "elements": [
+            _button("Approve", APPROVE, value, "primary"), reject,
+            _button("Edit", EDIT, value), _button("Regenerate", REGENERATE, value)]},
+    ]
+    return clip(f"Candidate {rank}: {escape(text)}", SECTION_TEXT_LIMIT), blocks
+
+
+def _slack_time(moment: datetime, reference: datetime | None = None) -> tuple[str, str]:
+    """(mrkdwn, plain) for a time: a Slack date token shows it in each reader's zone; the plain form is ours."""
+    same_day = reference is None or moment.date() == reference.date()
+    plain = moment.strftime("%H:%M") if same_day else moment.strftime("%a %d %b %H:%M")
+    token = "{time}" if same_day else "{date_short_pretty} {time}"
+    return f"<!date^{int(moment.timestamp())}^{token}|{plain}>", plain
+
+
+def _status_line(status: str, by_user: str | None, at: datetime, planned_for: datetime | None,
+                 posted_url: str | None, reason: str | None) -> tuple[str, str]:
+    """(mrkdwn, plain) of what happened to a candidate."""
+    when_md, when = _slack_time(at)
+    by = f" by <@{by_user}>" if by_user else ""
+    why = f": {escape(reason)}" if reason else ""
+    if status in ("approved", "queued"):
+        md, plain = f"Approved{by} at {when_md}", f"Approved{by} at {when}"
+        if planned_for is not None:
+            planned_md, planned = _slack_time(planned_for, at)
+            md, plain = f"{md}, queued for {planned_md}", f"{plain}, queued for {planned}"
+        return md, plain
+    if status == "rejected":
+        return f"Rejected{by} at {when_md}{why}", f"Rejected{by} at {when}{why}"
+    if status == "posted":
+        if not posted_url:
+            raise ValueError("a posted candidate needs posted_url")
+        return f"Posted: <{posted_url}>", f"Posted: <{posted_url}>"
+    if status == "failed":
+        why = why or ": unknown error"
+        return f"Posting failed at {when_md}{why}", f"Posting failed at {when}{why}"
+    if status == "needs_review":
+        return f"Needs a person to check{why}", f"Needs a person to check{why}"
+    raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+
+
+def decided_message(text: str, status: str, by_user: str | None, at: datetime, planned_for: datetime | None = None,
+                    posted_url: str | None = None, edited_from: str | None = None, reason: str | None = None,
+                    candidate_id: int | str | None = None) -> tuple[str, list[dict]]:
+    """A candidate after a decision: buttons gone, the outcome in their place. With `candidate_id`, an approved
+    candidate waiting for its slot keeps one button, Post now."""
+    line_md, line = _status_line(status, by_user, at, planned_for, posted_url, reason)
+    blocks: list[dict] = [{"type": "section", "text": _mrkdwn(escape(text))},
+                          _context(f"{_STATUS_EMOJI[status]} {line_md}")]
+    if status == "posted" and by_user:
+        blocks[-1]["elements"].append(_mrkdwn(f"approved by <@{by_user}>"))
+    if edited_from is not None and edited_from != text:
+        blocks.append(_context(f"Edited before approval. Original: {escape(edited_from)}"))
+    if status in ("approved", "queued") and candidate_id is not None:
+        blocks.append({"type": "actions", "block_id": DECIDED_ACTIONS_BLOCK,
+                       "elements": [_button("Post now", POST_NOW, str(candidate_id))]})
+    return clip(f"{line}\n{escape(text)}", SECTION_TEXT_LIMIT), blocks
+
+
+def edit_modal(candidate_id: int | str, text: str, max_chars: int) -> dict[str, Any]:
+    """The modal the Edit button opens, prefilled; the candidate id rides in private_metadata."""
+    hint = f"At most {max_chars} characters. The original is kept for the record."
+    if len(text) > max_chars:
+        hint = f"At most {max_chars} characters; this text has {len(text)}. The original is kept for the record."
+    element = {"type": "plain_text_input", "action_id": EDIT_INPUT, "multiline": True, "initial_value": text,
+               "max_length": min(max(max_chars, len(text)), PLAIN_INPUT_LIMIT)}
+    return {"type": "modal", "callback_id": EDIT_MODAL, "private_metadata": str(candidate_id),
+            "title": _plain("Edit candidate"), "submit": _plain("Save"), "close": _plain("Cancel"),
+            "blocks": [{"type": "input", "block_id": EDIT_BLOCK, "label": _plain("Text to post"),
+                        "element": element, "hint": _plain(hint)}]}
+
+
+def edit_submission(view: dict[str, Any]) -> tuple[str, str]:
+    """(candidate_id, edited text) from a submitted edit modal's view."""
+    value = view["state"]["values"][EDIT_BLOCK][EDIT_INPUT].get("value") or ""
+    return view["private_metadata"], value.strip()
+
+
+def edit_errors(message: str) -> dict[str, Any]:
+    """The ack body that keeps the edit modal open with `message` under the text box."""
+    return {"response_action": "errors", "errors": {EDIT_BLOCK: message}}
+
+
+def help_text(approve_emoji: str = "white_check_mark", reject_emoji: str = "x", command: str = "/hype") -> str:
+    """What `/hype help` answers (mrkdwn)."""
+    return "\n".join([
+        "*deephype* writes short commentary about songs; nothing reaches X until a curator approves it.",
+        f"• `{command} <artist> - <song>`: write candidates, e.g. `{command} M83 - Midnight City`",
+        f"• `{command} help`: this message",
+        "On a candidate: *Approve* queues it for the next posting slot, *Reject* drops it, "
+        "*Edit* lets you change the text first, *Regenerate* writes more for the same song.",
+        f"Reactions work too: :{approve_emoji}: approves and :{reject_emoji}: rejects a candidate.",
+        "Only the curators listed in the bot's config can decide.",
+    ])
+
+
+_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+
+
+def _link_to_plain(match: re.Match[str]) -> str:
+    target, label = match.group(1), match.group(2)
+    if target.startswith(("@", "#")):
+        return target[0] + (label or target[1:])
+    if target.startswith("!"):
+        return label if label is not None else "@" + target[1:]
+    return f"{label} ({target})" if label else target
+
+
+def mrkdwn_to_plain(text: str) -> str:
+    """Readable text from mrkdwn: links, mentions and date tokens spelled out, entities decoded."""
+    return html.unescape(_LINK.sub(_link_to_plain, text))
+
+
+def _render_block(block: dict[str, Any]) -> str:
+    kind = block.get("type")
+    if kind in ("header", "section"):
+        parts = [block["text"]["text"]] if "text" in block else []
+        parts += [f["text"] for f in block.get("fields", [])]
+        if block.get("accessory", {}).get("type") == "button":
+            parts.append(f"[ {block['accessory']['text']['text']} ]")
+        return "\n".join(mrkdwn_to_plain(p) for p in parts)
+    if kind == "context":
+        return "  ·  ".join(mrkdwn_to_plain(e.get("text", e.get("alt_text", ""))) for e in block["elements"])
+    if kind == "actions":
+        return "  ".join(f"[ {e['text']['text']} ]" for e in block["elements"] if "text" in e)
+    if kind == "input":
+        element = block.get("element", {})
+        return f"{block['label']['text']}: [ {element.get('initial_value', '')} ]"
+    if kind == "divider":
+        return "―" * 20
+    if kind == "image":
+        return f"[image: {block.get('alt_text', '')}]"
+    return f"[{kind} block]"
+
+
+def render_text(blocks: list[dict[str, Any]]) -> str:
+    """Blocks as plain text, one block a line (or more), buttons as `[ Approve ]`."""
+    return "\n".join(_render_block(b) for b in blocks)
