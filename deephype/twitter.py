@@ -131,6 +131,7 @@ class XClient:
         """
         if max_tweets < 1:
             return []
+        since_id = since_id or None  # an empty stored cursor means no cursor
         found: dict[str, Tweet] = {}
         token: str | None = None
         for _ in range(TIMELINE_DEPTH // self.config.timeline_page_size + 2):
