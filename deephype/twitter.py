@@ -13,11 +13,10 @@ from typing import Any, TypeVar
 import requests
 import tweepy
 
-from deephype.config import secret
+from deephype.config import POST_MODES, XConfig, secret
 from deephype.errors import ConfigError
 from deephype.twitter_errors import UnexpectedShape, XResponseError, XUnavailable, translated
 
-POST_MODES = ("quote", "reply", "standalone")
 CREDENTIAL_VARIABLES = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
 TWEEPY_HOST = "https://api.twitter.com"  # tweepy builds every v2 URL on this host
 TIMELINE_DEPTH = 3200  # X serves at most the last 3,200 tweets of a timeline: paging deeper means a broken server
@@ -25,31 +24,6 @@ WEB_BASE = "https://x.com"
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class XConfig:
-    api_base: str = "https://api.x.com"  # the stand-in's base_url in tests and the offline demo
-    connect_timeout: float = 3.0  # a healthy X accepts a connection in well under a second
-    read_timeout: float = 10.0  # create_tweet can take seconds under load; a post timing out is outcome-unknown
-    post_mode: str = "quote"  # quote | reply | standalone: how a post relates to the tweet that prompted it
-    max_retries: int = 3  # reads only: repeating a read is harmless, repeating a post could post twice
-    retry_backoff: float = 1.0  # seconds before the first read retry, doubling each time
-    timeline_page_size: int = 100  # X's maximum for the home timeline: fewer pages, fewer rate-limited calls
-
-    def __post_init__(self) -> None:
-        if self.post_mode not in POST_MODES:
-            raise ConfigError(f"config key 'x.post_mode' must be one of {', '.join(POST_MODES)}, "
-                              f"got {self.post_mode!r}")
-        if not 1 <= self.timeline_page_size <= 100:
-            raise ConfigError(f"config key 'x.timeline_page_size' must be between 1 and 100 (X's limits), "
-                              f"got {self.timeline_page_size}")
-        for key in ("connect_timeout", "read_timeout"):
-            if getattr(self, key) <= 0:
-                raise ConfigError(f"config key 'x.{key}' must be above zero, got {getattr(self, key)}")
-        for key in ("max_retries", "retry_backoff"):
-            if getattr(self, key) < 0:
-                raise ConfigError(f"config key 'x.{key}' must not be negative, got {getattr(self, key)}")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ def test_project_config_matches_embedded_defaults():
     # config.yaml documents every setting; it must not silently drift from the dataclass defaults.
     settings = load_settings(DEFAULT_CONFIG)
     defaults = Settings()
-    for section in ("paths", "data", "model", "generation", "spotify", "bot", "schedule"):
+    for section in ("paths", "data", "model", "generation", "spotify", "x", "bot", "schedule"):
         assert getattr(settings, section) == getattr(defaults, section), section
 
 
