@@ -6,6 +6,7 @@ import click
 
 from deephype.cli.common import DeephypeGroup, pass_settings  # noqa: F401  (re-exported for subcommands)
 from deephype.cli.data import data
+from deephype.cli.train import train
 
 
 @click.group(cls=DeephypeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,3 +28,4 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 
 
 main.add_command(data)
+main.add_command(train)
