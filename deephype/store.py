@@ -8,61 +8,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from deephype.errors import StoreError
-
-
-def _corpus_tables(db: sqlite_utils.Database) -> None:
-    db["posts"].create(
-        {
-            "id": int,
-            "url": str,
-            "domain": str,
-            "title": str,
-            "artist": str,
-            "song": str,
-            "featuring": str,  # JSON list
-            "kept": int,
-            "drop_reason": str,
-            "sentences": int,
-        },
-        pk="id",
-    )
-    db["sentences"].create(
-        {
-            "id": int,
-            "post_id": int,
-            "text": str,  # cleaned, placeholders in place
-            "artist": str,
-            "song": str,
-            "genres": str,  # JSON list of Spotify genre names
-            "genre_sources": str,  # JSON list, one source per genre
-            "condition_labels": str,  # JSON list of condition label names
-            "split": str,
-            "n_words": int,
-        },
-        pk="id",
-        foreign_keys=[("post_id", "posts", "id")],
-    )
-    db["sentences"].create_index(["split"])
-    db["funnel"].create({"position": int, "step": str, "kept": int, "dropped": int, "unit": str}, pk="position")
-    db["card"].create({"key": str, "value": str}, pk="key")  # JSON values
-
-
-def _genre_cache(db: sqlite_utils.Database) -> None:
-    # Filled by Spotify lookups at run time; read by the data pipeline before the offline table.
-    db["genre_cache"].create(
-        {"artist_key": str, "artist": str, "genres": str, "source": str, "fetched_at": str},
-        pk="artist_key",
-    )
-
-
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_corpus_tables, _genre_cache]
+from deephype.schema import MIGRATIONS
 
 
 class Store:
@@ -70,6 +25,20 @@ class Store:
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
+        # One connection is shared by the bot's threads; the lock keeps their transactions from interleaving.
+        self.lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """BEGIN IMMEDIATE ... COMMIT under the lock: atomic against other threads and other processes."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

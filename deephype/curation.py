@@ -1,0 +1,142 @@
+"""Requests, candidates and decisions in the store: every state change is a conditional update, taken once.
+
+A candidate moves pending -> approved | rejected, and approved -> posting -> posted | failed | needs_review.
+Two curators clicking at the same moment both reach `decide`; exactly one UPDATE matches `status = 'pending'`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from deephype.store import Store
+
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+POSTING, POSTED, FAILED, NEEDS_REVIEW = "posting", "posted", "failed", "needs_review"
+DECISIONS = {"approve": APPROVED, "reject": REJECTED}
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Decision:
+    accepted: bool
+    candidate: dict[str, Any]  # the row after the attempt
+    reason: str | None = None  # why it was not accepted, for the person who tried
+
+
+def create_request(store: Store, kind: str, artist: str, song: str, genres: Sequence[str], genre_source: str, *,
+                   featuring: Sequence[str] = (), requested_by: str | None = None, channel: str | None = None,
+                   source_tweet_id: str | None = None, source_tweet_url: str | None = None) -> int:
+    with store.transaction() as db:
+        cursor = db.execute(
+            "INSERT INTO requests (kind, artist, song, featuring, genres, genre_source, source_tweet_id,"
+            " source_tweet_url, requested_by, channel, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [kind, artist, song, json.dumps(list(featuring)), json.dumps(list(genres)), genre_source,
+             source_tweet_id, source_tweet_url, requested_by, channel, PENDING, now_iso()],
+        )
+        return cursor.lastrowid
+
+
+def finish_request(store: Store, request_id: int, header_ts: str | None = None, error: str | None = None) -> None:
+    with store.transaction() as db:
+        db.execute("UPDATE requests SET status = ?, error = ?, header_ts = COALESCE(?, header_ts) WHERE id = ?",
+                   ["failed" if error else "done", error, header_ts, request_id])
+
+
+def add_candidates(store: Store, request_id: int, candidates: Sequence[tuple[str, float, dict]]) -> list[int]:
+    """Store (text, score, details) tuples in rank order; returns their ids."""
+    ids = []
+    with store.transaction() as db:
+        for rank, (text, score, details) in enumerate(candidates, start=1):
+            cursor = db.execute(
+                "INSERT INTO candidates (request_id, rank, text, original_text, score, details, status, created_at)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                [request_id, rank, text, text, float(score), json.dumps(details), PENDING, now_iso()],
+            )
+            ids.append(cursor.lastrowid)
+    return ids
+
+
+def attach_message(store: Store, candidate_id: int, channel: str, ts: str) -> None:
+    with store.transaction() as db:
+        db.execute("UPDATE candidates SET channel = ?, message_ts = ? WHERE id = ?", [channel, ts, candidate_id])
+
+
+def get_candidate(store: Store, candidate_id: int) -> dict[str, Any] | None:
+    rows = list(store.db.query("SELECT * FROM candidates WHERE id = ?", [candidate_id]))
+    return rows[0] if rows else None
+
+
+def get_request(store: Store, request_id: int) -> dict[str, Any] | None:
+    rows = list(store.db.query("SELECT * FROM requests WHERE id = ?", [request_id]))
+    return rows[0] if rows else None
+
+
+def candidate_by_message(store: Store, channel: str, ts: str) -> dict[str, Any] | None:
+    rows = list(store.db.query("SELECT * FROM candidates WHERE channel = ? AND message_ts = ?", [channel, ts]))
+    return rows[0] if rows else None
+
+
+def _record(db: Any, candidate_id: int, user: str, action: str, via: str, before: str | None, after: str | None,
+            accepted: bool, note: str | None) -> None:
+    db.execute(
+        "INSERT INTO decisions (candidate_id, user_id, action, via, text_before, text_after, accepted, note, at)"
+        " VALUES (?,?,?,?,?,?,?,?,?)",
+        [candidate_id, user, action, via, before, after, int(accepted), note, now_iso()],
+    )
+
+
+def decide(store: Store, candidate_id: int, user: str, action: str, via: str,
+           edited_text: str | None = None) -> Decision:
+    """Approve or reject a pending candidate, once. `edited_text` (from the Edit modal) replaces what is posted;
+    the original stays in `original_text`."""
+    status = DECISIONS[action]
+    with store.transaction() as db:
+        row = get_candidate(store, candidate_id)
+        if row is None:
+            return Decision(False, {}, "that candidate no longer exists")
+        text = edited_text if edited_text is not None else row["text"]
+        changed = db.execute(
+            "UPDATE candidates SET status = ?, text = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = ?",
+            [status, text, user, now_iso(), candidate_id, PENDING],
+        ).rowcount
+        reason = None if changed else f"already {row['status']}" + (f" by <@{row['decided_by']}>"
+                                                                      if row["decided_by"] else "")
+        _record(db, candidate_id, user, action if edited_text is None else f"edit+{action}", via, row["text"],
+                text, bool(changed), reason)
+        return Decision(bool(changed), get_candidate(store, candidate_id), reason)
+
+
+def refuse(store: Store, candidate_id: int, user: str, action: str, via: str, note: str) -> None:
+    """Record an attempt that was not allowed (e.g. not a curator), so the history shows it."""
+    with store.transaction() as db:
+        _record(db, candidate_id, user, action, via, None, None, False, note)
+
+
+def first_time(store: Store, key: str) -> bool:
+    """True the first time an event id / interaction key is seen: Slack retries are then ignored."""
+    with store.transaction() as db:
+        return db.execute("INSERT OR IGNORE INTO seen_events (key, at) VALUES (?, ?)", [key, now_iso()]).rowcount == 1
+
+
+def history(store: Store, limit: int = 20) -> list[dict[str, Any]]:
+    return list(store.db.query(
+        "SELECT d.at, d.user_id, d.action, d.via, d.accepted, d.note, c.id AS candidate_id, c.status, c.text,"
+        " r.artist, r.song FROM decisions d JOIN candidates c ON c.id = d.candidate_id"
+        " JOIN requests r ON r.id = c.request_id ORDER BY d.id DESC LIMIT ?", [limit]))
+
+
+def stats(store: Store) -> dict[str, Any]:
+    counts = {row["status"]: row["n"] for row in
+              store.db.query("SELECT status, COUNT(*) AS n FROM candidates GROUP BY status")}
+    decided = sum(counts.get(s, 0) for s in (APPROVED, REJECTED, POSTING, POSTED, FAILED, NEEDS_REVIEW))
+    approved = decided - counts.get(REJECTED, 0)
+    requests = store.db.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
+    return {"requests": requests, "candidates": sum(counts.values()), "by_status": counts,
+            "decided": decided, "approval_rate": round(approved / decided, 4) if decided else None}
