@@ -6,6 +6,7 @@ import click
 
 from deephype.cli.common import DeephypeGroup, pass_settings  # noqa: F401  (re-exported for subcommands)
 from deephype.cli.data import data
+from deephype.cli.evaluate import evaluate_command, interpolate_command, score_command
 from deephype.cli.train import train
 
 
@@ -29,3 +30,6 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 
 main.add_command(data)
 main.add_command(train)
+main.add_command(evaluate_command)
+main.add_command(score_command)
+main.add_command(interpolate_command)
