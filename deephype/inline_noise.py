@@ -1,0 +1,120 @@
+"""Remove noise inside a commentary line (links, handles, hashtags, "(via X)", "Listen below:") and keep the prose.
+
+Also holds the call-to-action patterns ("Listen below.", "Stream it here"), which are used both to drop such
+sentences from a line and, in boilerplate, to drop lines that are nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"<artist>|<song>|[^\W_]+(?:[-'.][^\W_]+)*")
+_CALL_MAX_WORDS = 20
+
+_TLDS = (
+    r"com|net|org|edu|gov|info|biz|io|fm|am|me|tv|co|uk|us|ca|au|nz|ie|de|fr|nl|be|se|no|dk|fi|es|it|pt|ch|at|"
+    r"jp|ru|br|mx|ly|la|to|gl|gg|cc|ws|xyz|club|blog|music|band|audio|live|online|site|store|shop|app|link"
+)
+_URL_END = r"[^\s<>\"'.,;:!?)\]]"
+_REMOVED = "\x00"  # marks where something was cut, so a dangling "at" / "via" before it can go too
+_LINK_SRC = (
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"  # e-mail
+    rf"|(?i:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]*{_URL_END}"  # URL
+    rf"|\b[\w-]+(?:\.[\w-]+)*\.(?:{_TLDS})\b(?:/[^\s<>\"]*{_URL_END})?/?(?!\.?\w)"  # bare domain
+)
+_LINK = re.compile(_LINK_SRC)
+_NOISE = re.compile(_LINK_SRC + r"|(?<![\w@])@\w+|(?<![\w&#])#[^\W\d_][\w-]*")  # ... @handle, #hashtag
+_CREDIT_ASIDE = re.compile(
+    r"(?i)[(\[]\s*(?:via|h/t|hat tip|photos?|image|credit|source|pictured|thanks to|cred|courtesy)\b"
+    r"[^()\[\]]{0,80}[)\]]"
+)
+_ELLIPSIS_ASIDE = re.compile(r"\[\s*(?:\.\.\.|\?|sic)\s*\]|\(\s*(?:\.\.\.|\?)\s*\)", re.I)
+_MEDIA_ASIDE = re.compile(
+    r"(?i)[(\[]\s*(?:buy|mp3|stream(?:ing)?|listen|video|audio|official (?:music |lyric )?video|(?:free )?download"
+    r"|out now|premiere|new music|exclusive|pick of the week|repeat \d+x|\d+ premiere|lyrics?)\s*[)\]]"
+)
+_BRACKETED = re.compile(r"\[([^\[\]]{0,60})\]")
+# Emoticons are often glued to the last word ("the same:)"), so only what follows them is checked.
+_EMOTICON = re.compile(r"[:;=]-?[)(\]\[DPpO/\\|](?![\w)])|(?<!\w)(?:<3|\^_?\^|[xX]D)(?!\w)")
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}[.)]|[+*-])\s+(?=\S)")
+_LEADING_LABEL = re.compile(
+    r"(?i)^(?:listen|stream(?:ing)?|premiere|video|audio|watch|new music|new|exclusive|free download|download)"
+    r"\s*:\s*"
+)
+_DANGLING = re.compile(r"(?i)(?:\b(?:over at|here at|at|on|via|to|from|in|by|here)\b\s*[:\-]?\s*)?\x00+")
+CLAUSE_BOUNDARY = re.compile(r"(?<=[.!?:])\s+(?=[\"'(]?[A-Z<])")
+
+CALL = re.compile(
+    r"(?i)^(?:(?:you can|go ahead and|be sure to|make sure to|feel free to|so|now|and|meanwhile,?)\s+){0,2}"
+    r"(?:listen|stream|check|watch|hear|download|buy|purchase|pre-?order|grab|get|take|have|find|tune in"
+    r"|hit play|press play|dive|click|head|cop|peep|support|visit|discover|explore|tickets|read)\b"
+)
+# The same call inside a longer clause: "If you like it, be sure to check out more of their work here."
+CALL_ANYWHERE = re.compile(
+    r"(?i)\b(?:check (?:it |them |this |him |her )?out|listen to|listen|stream|pre-?order|download|grab|buy"
+    r"|watch|hear|find|read|click)\b[^.!?]{0,60}?\b(?:here|below|above)\b"
+)
+CALL_TARGET = re.compile(
+    r"(?i)\b(?:below|above|here|now|link|links|via|tickets?|today|download|spotify|bandcamp|itunes"
+    r"|soundcloud|apple music|youtube|player|stream|in full|dates)\b|\ba (?:listen|spin|play|watch)\b"
+)
+LISTEN_PHRASE = re.compile(
+    r"(?i)^(?:give (?:it|this|them|her|him) a (?:listen|spin|play|go|watch)|(?:have|take) a listen"
+    r"|check (?:it|this|them) out|enjoy)\b"
+)
+
+
+def is_call_to_action(text: str) -> bool:
+    """A short imperative to go and listen, stream, buy or watch ("Listen below.", "Stream it here")."""
+    words = len(_WORD.findall(text))
+    if LISTEN_PHRASE.match(text) and words <= 10:
+        return True
+    if words <= _CALL_MAX_WORDS and CALL.match(text) and CALL_TARGET.search(text):
+        return True
+    # "check ... below" is a call whatever comes around it, so longer sentences qualify too.
+    return words <= 2 * _CALL_MAX_WORDS and bool(CALL_ANYWHERE.search(text))
+
+
+def strip_links(text: str) -> str:
+    """The text without URLs, bare domains and e-mail addresses."""
+    return _tidy(_LINK.sub(" ", text))
+
+
+def strip_inline_noise(line: str) -> str:
+    """The line without links, e-mails, @handles, hashtags, credit asides and listen-here sentences."""
+    text = " ".join(str(line).split())
+    text = _CREDIT_ASIDE.sub(_REMOVED, text)
+    text = _ELLIPSIS_ASIDE.sub(" ", text)
+    text = _MEDIA_ASIDE.sub(_REMOVED, text)
+    text = _NOISE.sub(_REMOVED, text)
+    text = _EMOTICON.sub(" ", text)
+    text = _ENUMERATOR.sub("", text)
+    text = _BRACKETED.sub(_unbracket, text)
+    text = _DANGLING.sub(" ", text)
+    text = _LEADING_LABEL.sub("", text)
+    clauses = [clause for clause in CLAUSE_BOUNDARY.split(text) if not is_call_to_action(clause)]
+    return _tidy(" ".join(clauses))
+
+
+def _unbracket(match: re.Match[str]) -> str:
+    """An editor's insertion ("[like]") keeps its words; a label ("[PIAS]", "[B3SCI Records]") goes."""
+    inner = match.group(1).strip()
+    letters = [ch for ch in inner if ch.isalpha()]
+    if not letters or all(ch.isupper() for ch in letters[:4]) and len(letters) > 1:
+        return " "
+    return inner
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
+_REPEATED_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
+_EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\)|\[\s*\]")
+_EDGES = re.compile(r"^[\s,;:|/\-]+|[\s,;|/\-]+$")
+
+
+def _tidy(text: str) -> str:
+    text = _EMPTY_BRACKETS.sub(" ", text)
+    text = " ".join(text.split())
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    text = _REPEATED_PUNCT.sub(r"\1", text)
+    text = _EDGES.sub("", text)
+    return text.replace("( ", "(").replace("[ ", "[")
