@@ -109,6 +109,9 @@ class XConfig:
                 raise ConfigError(f"config key 'x.{key}' must not be negative, got {getattr(self, key)}")
 
 
+BOT_MODES = ("socket", "http")
+
+
 @dataclass(frozen=True)
 class BotConfig:
     mode: str = "socket"  # "socket" (no public URL needed) or "http"
@@ -118,6 +121,22 @@ class BotConfig:
     approve_emoji: str = "white_check_mark"
     reject_emoji: str = "x"
     slack_api_url: str = "https://slack.com/api/"
+    curator_usergroup: str = ""  # a Slack user group ID (S...) whose members are curators too; "" for none
+    curator_cache_seconds: int = 300  # how long a user group's members are trusted before asking Slack again
+    # Generation is CPU-bound and torch already uses both cores: one worker, and a short queue behind it so a
+    # burst of /hype commands waits its turn instead of being refused, but a flood is told to try again.
+    workers: int = 1
+    queue_size: int = 8
+
+    def __post_init__(self) -> None:
+        if self.mode not in BOT_MODES:
+            raise ConfigError(f"config key 'bot.mode' must be one of {', '.join(BOT_MODES)}, got {self.mode!r}")
+        for key in ("workers", "http_port"):
+            if getattr(self, key) < 1:
+                raise ConfigError(f"config key 'bot.{key}' must be at least 1, got {getattr(self, key)}")
+        for key in ("queue_size", "curator_cache_seconds"):
+            if getattr(self, key) < 0:
+                raise ConfigError(f"config key 'bot.{key}' must not be negative, got {getattr(self, key)}")
 
 
 @dataclass(frozen=True)
