@@ -30,6 +30,12 @@ __all__ = [
 ]
 
 # html2text output: a line ending in two spaces is a <br>; list items, headings and quotes start blocks.
+# Paragraphs are hard-wrapped at 78 columns, so a single line break is a wrap only when the next word would
+# not have fitted on the line; otherwise it was a real break (one sentence per line in hand-written text).
+# A wrapped line runs past 78 only where transliteration lengthened it ("\u2026" -> "...", "\u00bb" -> ">>").
+_WRAP_WIDTH = 78
+_MAX_WRAPPED_LINE = 100
+_TRANSLITERATED = re.compile(r"\.\.\.|aEUR|>>|<<|''|\((?:tm|c|r)\)|EUR")
 _HARD_BREAK = re.compile(r"[ \t]{2,}$")
 _BLOCK_START = re.compile(r"^(?:[ \t]*[*+•][ \t]|[ \t]+-[ \t]|[ \t]+\d{1,3}\.[ \t]|[ \t]*#{1,6}[ \t]|[ \t]*\|)")
 _QUOTE_LINE = re.compile(r"^[ \t]*>")
@@ -73,7 +79,7 @@ def _raw_blocks(content: str) -> list[str]:
             current, in_quote = _close(blocks, current), False
             continue
         quote = bool(_QUOTE_LINE.match(raw))
-        if current and (_BLOCK_START.match(raw) or (quote and not in_quote)):
+        if current and (_BLOCK_START.match(raw) or (quote and not in_quote) or not _is_wrap(current[-1], raw)):
             current = _close(blocks, current)
         current.append(raw)
         in_quote = in_quote or quote
@@ -81,6 +87,13 @@ def _raw_blocks(content: str) -> list[str]:
             current, in_quote = _close(blocks, current), False
     _close(blocks, current)
     return [_unwrap(lines) for lines in blocks]
+
+
+def _is_wrap(line: str, next_line: str) -> bool:
+    width = len(line.rstrip())
+    if width > _WRAP_WIDTH and (width > _MAX_WRAPPED_LINE or not _TRANSLITERATED.search(line)):
+        return False
+    return width + 1 + len(next_line.split()[0]) > _WRAP_WIDTH
 
 
 def _close(blocks: list[list[str]], current: list[str]) -> list[str]:

@@ -49,8 +49,8 @@ _MD_STRONG = re.compile(r"(?<![^\W_])(?:\*\*+|__+)|(?:\*\*+|__+)(?![^\W_])|~~+")
 _MD_EMPHASIS = re.compile(r"(?<![^\W_])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![^\W_])")
 # Underscores and asterisks not inside a word are emphasis leftovers ("_italic_", "Theatre*"); inside a word
 # (snake_case, "f*ck") they are kept.
-_LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_+|_+(?![^\W_])")
-_LONE_STAR = re.compile(r"(?<![^\W_])\*+|\*+(?![^\W_])")
+_LONE_UNDERSCORE = re.compile(r"(?<![^\W_])(?<!_)_+|_+(?![^\W_])(?!_)")
+_LONE_STAR = re.compile(r"(?<![^\W_])(?<!\*)\*+|\*+(?![^\W_])(?!\*)")
 _MID_BULLET = re.compile(r"(?<=\S)[ \t]+\*[ \t]+(?=\S)")
 _ANGLE_NAV = re.compile(r"<<+|>>+")
 _PIPES = re.compile(r"(?:[ \t]*\|)+[ \t]*")
