@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from deephype.inline_noise import CLAUSE_BOUNDARY, is_call_to_action, strip_inline_noise, strip_links
+from deephype.calls import PLATFORMS, is_call_to_action, is_promo, is_social_call
+from deephype.inline_noise import CLAUSE_BOUNDARY, strip_inline_noise, strip_links
 
 __all__ = ["boilerplate_reason", "strip_inline_noise"]
 
@@ -55,21 +56,7 @@ _GIG_CALL = re.compile(
     r"|at [A-Z])"
 )
 
-_PLATFORMS = (
-    r"(?:facebook|twitter|instagram|insta|soundcloud|spotify|youtube|bandcamp|tumblr|snapchat|tiktok"
-    r"|apple music|itunes|google play|google\+|deezer|tidal|vimeo|myspace|vero|reddit|pinterest|website|web"
-    r"|fb|ig)"
-)
-_PLATFORM = re.compile(rf"(?i)\b{_PLATFORMS}(?!\w)")
-_SOCIAL_CALL = re.compile(
-    r"(?i)\b(?:follow|find|connect|keep up|socialize|subscribe|check|join|like (?:us|them|him|her|it)"
-    r"|add (?:us|them|him|her)|hit (?:us|them|him|her) up|drop\b.{0,40}?\ba like)\b"
-    rf".{{0,60}}?\b(?:on|via|at|through|with)\b.{{0,25}}?\b{_PLATFORMS}(?!\w)"
-)
-_FOLLOW_LINE = re.compile(
-    r"(?i)^(?:follow|keep up with|connect with|stay connected|socialize with|find)\b.{0,60}?"
-    r"(?:\bhere|\bonline|\bsocial media|\bbelow|:)\W*$"
-)
+_PLATFORM = re.compile(rf"(?i)\b{PLATFORMS}(?!\w)")
 _HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
 
 _NAVIGATION = re.compile(
@@ -85,12 +72,6 @@ _NAVIGATION_ANYWHERE = re.compile(
     r"(?i)this entry was posted in|bookmark the permalink|\bposted in\b.{0,80}\band tagged\b"
     r"|already have an account|fill out the information below|\(visited \d+ times|contrassegna il permalink"
     r"|thank you for your (?:request|submission)|is for sale\b"
-)
-_PROMO = re.compile(
-    r"(?i)\b(?:subscribe|newsletter|mailing list|sign up|donat(?:e|ion)|paypal|sponsored(?: by)?|promoted by"
-    r"|advertisement|our (?:top \d+\w*(?: of the \w+)?|weekly|monthly|daily|spotify) playlist|follow us"
-    r"|like us on|join us on|support us|get the app|google play|app store|giveaway|presale|free music"
-    r"|daily dose|buy \w+ magazine|first time here|we(?:'re| are) hosting)\b"
 )
 _CREDIT_WORDS = (
     r"(?:photos?|photograph(?:y|ed)?|images?|picture|pic|header|cover|artwork|art|illustration|words|text"
@@ -153,7 +134,7 @@ def _is_navigation(line: str, words: list[str]) -> bool:
 
 
 def _is_promo(line: str, words: list[str]) -> bool:
-    return len(words) <= 30 and bool(_PROMO.search(line))
+    return is_promo(line)
 
 
 def _is_social(line: str, words: list[str]) -> bool:
@@ -164,8 +145,7 @@ def _is_social(line: str, words: list[str]) -> bool:
         return True
     if _HANDLE.search(line) and len(words) <= 8:
         return True
-    short = len(words) <= 25
-    return short and bool(_SOCIAL_CALL.search(line) or (len(words) <= 12 and _FOLLOW_LINE.search(line)))
+    return is_social_call(line)
 
 
 def _is_tour_dates(line: str, words: list[str]) -> bool:

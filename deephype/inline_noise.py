@@ -1,15 +1,10 @@
-"""Remove noise inside a commentary line (links, handles, hashtags, "(via X)", "Listen below:") and keep the prose.
-
-Also holds the call-to-action patterns ("Listen below.", "Stream it here"), which are used both to drop such
-sentences from a line and, in boilerplate, to drop lines that are nothing else.
-"""
+"""Remove noise inside a commentary line (links, handles, hashtags, "(via X)", "Listen below:") and keep the prose."""
 
 from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"<artist>|<song>|[^\W_]+(?:[-'.][^\W_]+)*")
-_CALL_MAX_WORDS = 20
+from deephype.calls import is_call_to_action, is_promo, is_social_call
 
 _TLDS = (
     r"com|net|org|edu|gov|info|biz|io|fm|am|me|tv|co|uk|us|ca|au|nz|ie|de|fr|nl|be|se|no|dk|fi|es|it|pt|ch|at|"
@@ -44,44 +39,14 @@ _LEADING_LABEL = re.compile(
 _DANGLING = re.compile(r"(?i)(?:\b(?:over at|here at|at|on|via|to|from|in|by|here)\b\s*[:\-]?\s*)?\x00+")
 CLAUSE_BOUNDARY = re.compile(r"(?<=[.!?:])\s+(?=[\"'(]?[A-Z<])")
 
-CALL = re.compile(
-    r"(?i)^(?:(?:you can|go ahead and|be sure to|make sure to|feel free to|so|now|and|meanwhile,?)\s+){0,2}"
-    r"(?:listen|stream|check|watch|hear|download|buy|purchase|pre-?order|grab|get|take|have|find|tune in"
-    r"|hit play|press play|dive|click|head|cop|peep|support|visit|discover|explore|tickets|read)\b"
-)
-# The same call inside a longer clause: "If you like it, be sure to check out more of their work here."
-CALL_ANYWHERE = re.compile(
-    r"(?i)\b(?:check (?:it |them |this |him |her )?out|listen to|listen|stream|pre-?order|download|grab|buy"
-    r"|watch|hear|find|read|click)\b[^.!?]{0,60}?\b(?:here|below|above)\b"
-)
-CALL_TARGET = re.compile(
-    r"(?i)\b(?:below|above|here|now|link|links|via|tickets?|today|download|spotify|bandcamp|itunes"
-    r"|soundcloud|apple music|youtube|player|stream|in full|dates)\b|\ba (?:listen|spin|play|watch)\b"
-)
-LISTEN_PHRASE = re.compile(
-    r"(?i)^(?:give (?:it|this|them|her|him) a (?:listen|spin|play|go|watch)|(?:have|take) a listen"
-    r"|check (?:it|this|them) out|enjoy)\b"
-)
-
-
-def is_call_to_action(text: str) -> bool:
-    """A short imperative to go and listen, stream, buy or watch ("Listen below.", "Stream it here")."""
-    words = len(_WORD.findall(text))
-    if LISTEN_PHRASE.match(text) and words <= 10:
-        return True
-    if words <= _CALL_MAX_WORDS and CALL.match(text) and CALL_TARGET.search(text):
-        return True
-    # "check ... below" is a call whatever comes around it, so longer sentences qualify too.
-    return words <= 2 * _CALL_MAX_WORDS and bool(CALL_ANYWHERE.search(text))
-
-
 def strip_links(text: str) -> str:
     """The text without URLs, bare domains and e-mail addresses."""
     return _tidy(_LINK.sub(" ", text))
 
 
 def strip_inline_noise(line: str) -> str:
-    """The line without links, e-mails, @handles, hashtags, credit asides and listen-here sentences."""
+    """The line without links, e-mails, @handles, hashtags, credit asides, and sentences that are calls to listen,
+    follow or subscribe (see deephype.calls)."""
     text = " ".join(str(line).split())
     text = _CREDIT_ASIDE.sub(_REMOVED, text)
     text = _ELLIPSIS_ASIDE.sub(" ", text)
@@ -92,8 +57,12 @@ def strip_inline_noise(line: str) -> str:
     text = _BRACKETED.sub(_unbracket, text)
     text = _DANGLING.sub(" ", text)
     text = _LEADING_LABEL.sub("", text)
-    clauses = [clause for clause in CLAUSE_BOUNDARY.split(text) if not is_call_to_action(clause)]
+    clauses = [clause for clause in CLAUSE_BOUNDARY.split(text) if not _is_appeal(clause)]
     return _tidy(" ".join(clauses))
+
+
+def _is_appeal(clause: str) -> bool:
+    return is_call_to_action(clause) or is_social_call(clause) or is_promo(clause)
 
 
 def _unbracket(match: re.Match[str]) -> str:

@@ -37,11 +37,14 @@ _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _CLOSERS = {")": "(", "]": "["}
 # A sentence that starts in lower case is the tail of a bad split ("voted in Pitchfork's top ten...").
 _LOWER_START = re.compile(r"^[\s\"'(\[-]*[a-z]")
+# Ending in ":" or "," it introduces a quote or list that was cut off ("About the track, he detailed:").
+_LEAD_IN_END = re.compile(r"[:;,\-/&|]\s*$")
 
 
 def residue_reason(sentence: str) -> str | None:
     """Why this sentence still can't be kept ("mojibake", "url", "email", "handle", "hashtag", "html",
-    "markdown", "control", "non_latin", "unbalanced", "fragment", "symbols"), or None if it is clean."""
+    "markdown", "control", "non_latin", "unbalanced", "fragment", "unterminated", "symbols"), or None if it is
+    clean."""
     text = _PLACEHOLDER.sub("X", str(sentence))
     for reason, pattern in _CHECKS:
         if pattern.search(text):
@@ -55,6 +58,8 @@ def residue_reason(sentence: str) -> str | None:
         return "unbalanced"
     if _LOWER_START.match(text):
         return "fragment"
+    if _LEAD_IN_END.search(text):
+        return "unterminated"
     if _mostly_symbols(text):
         return "symbols"
     return None

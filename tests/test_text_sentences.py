@@ -9,7 +9,9 @@ from deephype.text import english_ratio, residue_reason, split_sentences, strip_
     ("line", "expected"),
     [
         ("Check their site at www.mtjoyband.com for more.", "Check their site for more."),
-        ("Visit http://insomniaradio.net/subscribe/ for free music.", "Visit for free music."),
+        ("The band explains at http://x.net/about/ how it came together.", "The band explains how it came together."),
+        ("Hey music junkie! Click over to http://insomniaradio.net/subscribe/ for free music.", "Hey music junkie!"),
+        ("A gorgeous single. Follow the duo on Instagram, Twitter, and FB.", "A gorgeous single."),
         ("Write to mark@xsnoize.com with your demos.", "Write with your demos."),
         (
             "For all the Great Escape tweets and action follow me @BMWavesBlog",
@@ -111,6 +113,9 @@ def test_split_sentences_handles_very_long_run_on_input():
         ("The (first single is out now.", "unbalanced"),
         ("voted in Pitchfork's top ten albums of the 70s.", "fragment"),
         ("5/1: 5/2: 5/3: 5/5: 5/6: NY.", "symbols"),
+        ("About the track, the Bristol-based electronic musician reveals:", "unterminated"),
+        ("The band is made up of Robbie Kingsley, Dylan McCue,", "unterminated"),
+        ("This boy is going places", None),
         ("<artist> is back with <song>, a gorgeous slow burner.", None),
         ("I can't stop listening to this one, it's gorgeous.", None),
         ("Café culture and Björk-like vocals make this one sing.", None),
