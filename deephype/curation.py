@@ -49,11 +49,13 @@ def finish_request(store: Store, request_id: int, header_ts: str | None = None, 
                    ["failed" if error else "done", error, header_ts, request_id])
 
 
-def add_candidates(store: Store, request_id: int, candidates: Sequence[tuple[str, float, dict]]) -> list[int]:
-    """Store (text, score, details) tuples in rank order; returns their ids."""
+def add_candidates(store: Store, request_id: int, candidates: Sequence[tuple[str, float, dict]],
+                   first_rank: int = 1) -> list[int]:
+    """Store (text, score, details) tuples in rank order; returns their ids. Regenerated candidates continue the
+    numbering of their song's thread (`first_rank`), so "Candidate 6" follows "Candidate 5"."""
     ids = []
     with store.transaction() as db:
-        for rank, (text, score, details) in enumerate(candidates, start=1):
+        for rank, (text, score, details) in enumerate(candidates, start=first_rank):
             cursor = db.execute(
                 "INSERT INTO candidates (request_id, rank, text, original_text, score, details, status, created_at)"
                 " VALUES (?,?,?,?,?,?,?,?)",
@@ -68,19 +70,33 @@ def attach_message(store: Store, candidate_id: int, channel: str, ts: str) -> No
         db.execute("UPDATE candidates SET channel = ?, message_ts = ? WHERE id = ?", [channel, ts, candidate_id])
 
 
+def _query(store: Store, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Rows of a read, under the store's lock: the bot's threads share one connection, and a read that runs
+    while another thread's transaction commits loses the savepoint sqlite-utils reads in."""
+    with store.lock:
+        return list(store.db.query(sql, params))
+
+
 def get_candidate(store: Store, candidate_id: int) -> dict[str, Any] | None:
-    rows = list(store.db.query("SELECT * FROM candidates WHERE id = ?", [candidate_id]))
+    rows = _query(store, "SELECT * FROM candidates WHERE id = ?", [candidate_id])
     return rows[0] if rows else None
 
 
 def get_request(store: Store, request_id: int) -> dict[str, Any] | None:
-    rows = list(store.db.query("SELECT * FROM requests WHERE id = ?", [request_id]))
+    rows = _query(store, "SELECT * FROM requests WHERE id = ?", [request_id])
     return rows[0] if rows else None
 
 
 def candidate_by_message(store: Store, channel: str, ts: str) -> dict[str, Any] | None:
-    rows = list(store.db.query("SELECT * FROM candidates WHERE channel = ? AND message_ts = ?", [channel, ts]))
+    rows = _query(store, "SELECT * FROM candidates WHERE channel = ? AND message_ts = ?", [channel, ts])
     return rows[0] if rows else None
+
+
+def thread_candidates(store: Store, header_ts: str) -> list[dict[str, Any]]:
+    """Every candidate posted under one song header (the first request's and those Regenerate added)."""
+    return _query(
+        store, "SELECT c.* FROM candidates c JOIN requests r ON r.id = c.request_id WHERE r.header_ts = ?"
+        " ORDER BY c.rank, c.id", [header_ts])
 
 
 def _record(db: Any, candidate_id: int, user: str, action: str, via: str, before: str | None, after: str | None,
@@ -126,17 +142,17 @@ def first_time(store: Store, key: str) -> bool:
 
 
 def history(store: Store, limit: int = 20) -> list[dict[str, Any]]:
-    return list(store.db.query(
-        "SELECT d.at, d.user_id, d.action, d.via, d.accepted, d.note, c.id AS candidate_id, c.status, c.text,"
+    return _query(
+        store, "SELECT d.at, d.user_id, d.action, d.via, d.accepted, d.note, c.id AS candidate_id, c.status, c.text,"
         " r.artist, r.song FROM decisions d JOIN candidates c ON c.id = d.candidate_id"
-        " JOIN requests r ON r.id = c.request_id ORDER BY d.id DESC LIMIT ?", [limit]))
+        " JOIN requests r ON r.id = c.request_id ORDER BY d.id DESC LIMIT ?", [limit])
 
 
 def stats(store: Store) -> dict[str, Any]:
     counts = {row["status"]: row["n"] for row in
-              store.db.query("SELECT status, COUNT(*) AS n FROM candidates GROUP BY status")}
+              _query(store, "SELECT status, COUNT(*) AS n FROM candidates GROUP BY status")}
     decided = sum(counts.get(s, 0) for s in (APPROVED, REJECTED, POSTING, POSTED, FAILED, NEEDS_REVIEW))
     approved = decided - counts.get(REJECTED, 0)
-    requests = store.db.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
+    requests = _query(store, "SELECT COUNT(*) AS n FROM requests")[0]["n"]
     return {"requests": requests, "candidates": sum(counts.values()), "by_status": counts,
             "decided": decided, "approval_rate": round(approved / decided, 4) if decided else None}

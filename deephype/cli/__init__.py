@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from deephype.cli.bot import bot_command, history_command, stats_command
 from deephype.cli.common import DeephypeGroup, pass_settings  # noqa: F401  (re-exported for subcommands)
 from deephype.cli.data import data
 from deephype.cli.evaluate import evaluate_command, interpolate_command, score_command
@@ -33,3 +34,6 @@ main.add_command(train)
 main.add_command(evaluate_command)
 main.add_command(score_command)
 main.add_command(interpolate_command)
+main.add_command(bot_command)
+main.add_command(history_command)
+main.add_command(stats_command)

@@ -1,0 +1,132 @@
+"""The buttons on a candidate message (Approve, Reject, Edit, Regenerate) and the edit modal's submission.
+Each handler acks first; deciding is a quick store update, writing more candidates goes to the worker pool."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks as bk
+from bot import decisions, publish
+from bot.services import Busy, Services
+from deephype import curation
+from deephype.errors import DeephypeError
+
+log = logging.getLogger(__name__)
+
+NOT_CURATOR_MORE = "Only curators can ask for more candidates; nothing changed."
+
+
+def decide_by_button(services: Services, ack: Ack, body: dict[str, Any], client: WebClient, action: str) -> None:
+    ack()
+    user, channel = body["user"]["id"], body["container"]["channel_id"]
+    candidate_id = _candidate_id(body)
+    outcome = (decisions.decide(services, client, candidate_id, user, action, "button") if candidate_id
+               else decisions.Outcome(False, {}, decisions.GONE))
+    decisions.show(services, client, outcome, user, channel)
+
+
+def open_editor(services: Services, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """The Edit button: a modal prefilled with the text, unless the person may not edit it (then say why)."""
+    ack()
+    user, channel = body["user"]["id"], body["container"]["channel_id"]
+    candidate_id = _candidate_id(body)
+    problem = decisions.edit_problem(services, client, candidate_id, user) if candidate_id else decisions.GONE
+    if problem:
+        publish.tell(client, channel, user, problem, _thread(body))
+        return
+    candidate = curation.get_candidate(services.store, candidate_id)
+    view = bk.edit_modal(candidate_id, candidate["text"], services.settings.generation.max_chars)
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+    except SlackApiError as error:  # trigger_ids live 3 seconds; a slow network can outlive one
+        log.warning("could not open the edit modal for candidate %s: %s", candidate_id, error.response.get("error"))
+        publish.tell(client, channel, user, "Slack didn't open the editor in time; click Edit again.", _thread(body))
+
+
+def save_edit(services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+    """The edit modal's Save: the edited text is approved (the original stays on record). Problems keep the modal
+    open with the reason under the text box."""
+    user = body["user"]["id"]
+    raw_id, text = bk.edit_submission(view)
+    candidate_id = int(raw_id) if raw_id.isdigit() else 0
+    problem = decisions.edit_problem(services, client, candidate_id, user, text) if candidate_id else decisions.GONE
+    if problem:
+        ack(**bk.edit_errors(problem))
+        return
+    ack()
+    outcome = decisions.decide(services, client, candidate_id, user, "approve", "edit", edited_text=text)
+    decisions.show(services, client, outcome, user, outcome.candidate.get("channel", ""))
+
+
+def regenerate(services: Services, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """More candidates for the same song, in the same thread; one batch at a time per song."""
+    ack()
+    user, channel, thread = body["user"]["id"], body["container"]["channel_id"], _thread(body)
+    candidate = curation.get_candidate(services.store, _candidate_id(body) or 0)
+    if candidate is None:
+        publish.tell(client, channel, user, decisions.GONE, thread)
+        return
+    if not services.curators.allows(user, client):
+        curation.refuse(services.store, candidate["id"], user, "regenerate", "button", "not a curator")
+        publish.tell(client, channel, user, NOT_CURATOR_MORE, thread)
+        return
+    request = curation.get_request(services.store, candidate["request_id"])
+    title = f"{request['artist']} – {request['song']}"
+    try:
+        started = services.pool.submit(lambda: write_more(services, client, candidate, user),
+                                       key=f"regenerate:{request['header_ts']}")
+    except Busy as error:
+        publish.tell(client, channel, user, str(error), thread)
+        return
+    note = "Writing more candidates" if started else "I'm already writing more candidates"
+    publish.tell(client, channel, user, f"{note} about {bk.escape(title)}; they will appear in this thread.", thread)
+
+
+def write_more(services: Services, client: WebClient, candidate: dict[str, Any], user: str) -> None:
+    """The slow half of Regenerate, on the worker pool."""
+    request = curation.get_request(services.store, candidate["request_id"])
+    featuring = json.loads(request["featuring"] or "[]")
+    argument = f"{request['artist']} - {request['song']}" + (f" (feat. {', '.join(featuring)})" if featuring else "")
+    try:
+        result = services.write(argument, genres_override=json.loads(request["genres"]))
+        publish.post_more(client, services.store, candidate, result, user)
+    except DeephypeError as error:
+        publish.tell(client, candidate["channel"], user, f"I couldn't write more: {error}", request["header_ts"])
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(bk.APPROVE)
+    def on_approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        decide_by_button(services, ack, body, client, "approve")
+
+    @app.action(bk.REJECT)
+    def on_reject(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        decide_by_button(services, ack, body, client, "reject")
+
+    @app.action(bk.EDIT)
+    def on_edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        open_editor(services, ack, body, client)
+
+    @app.view(bk.EDIT_MODAL)
+    def on_edit_saved(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        save_edit(services, ack, body, view, client)
+
+    @app.action(bk.REGENERATE)
+    def on_regenerate(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        regenerate(services, ack, body, client)
+
+
+def _candidate_id(body: dict[str, Any]) -> int | None:
+    value = str(body["actions"][0].get("value") or "")
+    return int(value) if value.isdigit() else None
+
+
+def _thread(body: dict[str, Any]) -> str | None:
+    message = body.get("message") or {}
+    return message.get("thread_ts") or body["container"].get("thread_ts")
