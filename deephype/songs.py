@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from deephype.songs_credits import clean_artist, split_song, tidy
 from deephype.songs_headline import Draft, read_headline
 from deephype.songs_mask import mask_mentions
-from deephype.songs_sentence import looks_like_name, looks_like_song
+from deephype.songs_plausible import looks_like_name, looks_like_song
 from deephype.songs_slug import (
     align,
     artist_before_song,

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from deephype.songs_credits import clean_artist, tidy
+from deephype.songs_credits import clean_artist, split_song, tidy
+from deephype.songs_plausible import looks_like_name, looks_like_song
 from deephype.songs_sentence import (
     Subject,
     artist_after_by,
     artist_before_quote,
+    introduces_song,
     last_name_run,
-    looks_like_name,
-    looks_like_song,
     owner_before,
     strip_imperative,
     subject_of,
@@ -51,6 +51,7 @@ _DATE = re.compile(
     rf"[./-]\d{{1,4}})\s*(?:[-:|\u2013\u2014]\s*)?",
     re.IGNORECASE,
 )
+_NUMERIC_DATE = re.compile(r"^\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b")
 _BRACKET_LABEL = re.compile(r"^\[[^\]]{1,40}\]\s*[:\-|\u2013\u2014]*\s*")
 _LABEL_END = re.compile(r"\s*(?:::|:|//+(?=\s)|\s//+|\||\?|!|\s[-\u2013\u2014]+)\s*")
 _UNTERMINATED_LABEL = re.compile(
@@ -60,7 +61,11 @@ _UNTERMINATED_LABEL = re.compile(
 )
 _LIST_NUMBER = re.compile(r"^(?:\d{1,3}[.)]|#\d{1,3})\s+")
 _HASHTAG_TAIL = re.compile(r"(?:\s+#[\w-]+)+\s*$")
-_TRAILING_NOISE = re.compile(r"(?:\s*(?:\.\.\.|\u2026)|\s+[-:|]+)\s*$")
+_TRAILING_NOISE = re.compile(
+    r"(?:\s*(?:\.\.\.|\u2026)|\s+[-:|]+|\s+(?:(?:out\s+)?now\s+)?(?:on|via|at)\s+"
+    r"(?:spotify|soundcloud|youtube|apple music|bandcamp|tidal|deezer|itunes))\s*$",
+    re.IGNORECASE,
+)
 _TUMBLR_NOTES = re.compile(r"^\d+ notes?$", re.IGNORECASE)
 # Segments that are a site, a section or a format, not a name ("New Music Resource", "A Song Review", "Art").
 _SITE_SEGMENTS = {
@@ -97,6 +102,10 @@ def read_headline(text: str, domain: str | None = None, strict: bool = False) ->
     text = _strip_edges(clean_text(text))
     if _ROUNDUP.search(text):
         return Draft(roundup=True)
+    if _NUMERIC_DATE.match(text) and not find_quotes(text):
+        return Draft()  # "31.05.2018 Badehaus | Berlin - DE", "6/23/18 - Viroqua, WI": a tour date
+    if text.count("|") >= 3 and not find_quotes(text):
+        return Draft()  # "Facebook | Twitter | SoundCloud | Instagram", "Chillwave | Downtempo | ...": a list
     unlabelled = strip_labels(text)
     has_capitals = any(ch.isupper() for ch in unlabelled)
     segments = _content_segments(split_top_level(unlabelled), domain)
@@ -187,16 +196,16 @@ def _from_segments(segments: list[str], domain: str | None, strict: bool, has_ca
     if first_quote and not _whole_quote(second):
         artist = re.sub(r"^by\s+", "", second, flags=re.IGNORECASE)
         return _checked(Draft(artist, first_quote.inner, first[first_quote.end:], version=version), strict,
-                        has_capitals)
+                        has_capitals, quoted=True)
     if find_quotes(first) and not first_quote:
         return None  # a sentence with its own quoted title; read it whole
-    song, tail = _song_segment(second)
+    song, tail, quoted = _song_segment(second)
     if domain and domain.removeprefix("www.") in _SONG_FIRST_SITES:
         first, song = song, first
-    draft = _checked(Draft(first, song, tail, version=version), strict, has_capitals)
+    draft = _checked(Draft(first, song, tail, version=version), strict, has_capitals, quoted)
     owner = owner_before(first) if draft is None and len(first.split()) >= 3 else None
     if owner:
-        draft = _checked(Draft(owner, song, tail, version=version, guessed=True), strict, has_capitals)
+        draft = _checked(Draft(owner, song, tail, version=version, guessed=True), strict, has_capitals, quoted)
     return draft
 
 
@@ -212,25 +221,24 @@ def _credits_free(text: str) -> str:
     return re.sub(r"[\(\[][^\)\]]*[\)\]]|\b(?:feat|ft|featuring)\b.*$", "", text, flags=re.IGNORECASE)
 
 
-def _song_segment(segment: str) -> tuple[str, str]:
-    """The song in a segment: its first quoted title when there is one ('"Dirty Love" + Vinyl Giveaway')."""
+def _song_segment(segment: str) -> tuple[str, str, bool]:
+    """(song, text after it, quoted): the segment's first quoted title when it opens the segment
+    ('"Dirty Love" + Vinyl Giveaway'), else the whole segment."""
     quotes = _song_quotes(segment)
-    if quotes and (quotes[0].start == 0 or not re.search(r"\w", segment[:quotes[0].start])):
-        return quotes[0].inner, segment[quotes[0].end:]
-    if quotes and quotes[0].start > 0 and len(segment[:quotes[0].start].split()) <= 1:
-        return quotes[0].inner, segment[quotes[0].end:]
-    return segment, ""
+    if quotes and len(segment[:quotes[0].start].split()) <= 1:
+        return quotes[0].inner, segment[quotes[0].end:], True
+    return segment, "", False
 
 
 def _is_version(segment: str) -> bool:
     return bool(re.search(r"\b(?:remix|edit|rework|vip|bootleg|version|mix)$", segment, re.IGNORECASE))
 
 
-def _checked(draft: Draft, strict: bool, has_capitals: bool) -> Draft | None:
+def _checked(draft: Draft, strict: bool, has_capitals: bool, quoted: bool = False) -> Draft | None:
     artist, song = strip_quotes(draft.artist or ""), strip_quotes(draft.song or "")
     if not looks_like_name(clean_artist(artist)[0], strict, has_capitals, max_words=6):
         return None
-    if not looks_like_song(song, strict):
+    if not looks_like_song(split_song(song)[0], strict, any(ch.isupper() for ch in artist), quoted):
         return None
     return Draft(artist, song, draft.tail, draft.featuring, draft.version, guessed=draft.guessed)
 
@@ -271,7 +279,9 @@ def _from_single(text: str, strict: bool, has_capitals: bool) -> Draft:
 def _from_quote(text: str, quote: Quote, strict: bool, has_capitals: bool) -> Draft:
     before, after = text[:quote.start], text[quote.end:]
     credited = artist_after_by(after)  # an explicit "by X" beats any reading of the words before
-    if credited or not re.search(r"\w", strip_imperative(before.strip())):
+    if credited and not looks_like_name(credited, strict, has_capitals):
+        credited = None
+    if credited or not re.search(r"\w", strip_imperative(before.strip())) or introduces_song(before):
         return Draft(credited, quote.inner, _credits_part(after)) if credited else Draft(song=quote.inner)
     subject: Subject = artist_before_quote(before)
     artist = subject.artist

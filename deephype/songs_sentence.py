@@ -11,22 +11,20 @@ import re
 from dataclasses import dataclass
 
 from deephype.songs_credits import split_names, tidy
+from deephype.songs_plausible import CONNECTORS
 from deephype.songs_text import normalise_name
 from deephype.songs_words import (
     DESCRIPTORS,
     EVENT_WORDS,
-    GENRE_WORDS,
+    FIELD_WORDS,
     IMPERATIVE_OPENINGS,
-    LABEL_CORE,
-    LABEL_WORDS,
     MUSIC_NOUNS,
     SENTENCE_VERBS,
-    SENTENCE_WORDS,
+    SONG_INTRODUCTIONS,
     SUBJECT_BOUNDARIES,
     VERY_COMMON,
 )
 
-_CONNECTORS = {"&", "and", "x", "of", "the", "de", "la", "le", "du", "von", "van", "da", "y", "n", "'n'", "+"}
 _FEATURING_VERBS = {"tap", "taps", "tapped", "enlist", "enlists", "recruit", "recruits"}
 _WITH_VERBS = {"link", "links", "linked", "team", "teams", "teamed", "connect", "connects", "collaborate",
                "collaborates", "pair", "pairs", "joins", "join"}
@@ -38,7 +36,7 @@ _REMIX = re.compile(
     re.IGNORECASE,
 )
 _BY = re.compile(r"(?:^|\s)(?:by|(?:track|single|song|cut|tune)\s+(?:of|from))\s+(\S.*)$", re.IGNORECASE)
-_BY_END = re.compile(r"\s+[-|\u2013\u2014]+\s+|\s*//\s*|:\s|\s+\(?(?:listen|stream|watch|via)\b", re.IGNORECASE)
+_BY_END = re.compile(r"\s+[-|\u2013\u2014]+\s+|\s*//\s*|:\s|\s+\(?(?:listen|stream|watch|via|par)\b", re.IGNORECASE)
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 _LATIN_RUN = re.compile(r"[A-Za-z0-9\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f .'&-]*")
 _TITLED = re.compile(r"\b(?:titled|called|entitled)\s+(\S.*)$", re.IGNORECASE)
@@ -118,15 +116,21 @@ def _name_run_before(tokens: list[str]) -> str:
     run: list[str] = []
     for token in reversed(tokens):
         # A connector joins names only inside a short run: "Gang of Youths", not "The Making of Post Malone".
-        if token.lower() in SUBJECT_BOUNDARIES | SENTENCE_VERBS and token.lower() not in _CONNECTORS:
+        if token.lower() in SUBJECT_BOUNDARIES | SENTENCE_VERBS and token.lower() not in CONNECTORS:
             break
-        if _name_like(token) or (token.lower() in _CONNECTORS and 0 < len(run) <= 3):
+        if _name_like(token) or (token.lower() in CONNECTORS and 0 < len(run) <= 3):
             run.insert(0, token)
         else:
             break
-    while run and run[0].lower() in _CONNECTORS - {"the"}:
+    while run and run[0].lower() in CONNECTORS - {"the"}:
         run.pop(0)
     return " ".join(run)
+
+
+def introduces_song(before: str) -> bool:
+    """'... and listen to' right before a quoted title: the title comes without its artist."""
+    tail = " " + re.sub(r"[^\w' ]+", " ", _before_open_bracket(before)).lower().strip()
+    return any(tail.endswith(" " + phrase) for phrase in SONG_INTRODUCTIONS)
 
 
 def strip_imperative(text: str) -> str:
@@ -141,6 +145,11 @@ def strip_imperative(text: str) -> str:
 def subject_of(text: str) -> Subject:
     """The artist as the subject of a sentence: words before the first verb, trimmed of descriptions."""
     tokens = strip_imperative(text).split()
+    if tokens and tokens[0].lower() in SENTENCE_VERBS and not tokens[0].lower().endswith("s"):
+        return Subject()  # an imperative ("Hit play and enjoy ...", "Sink into ...") has no subject
+    opener = tokens[0].lower().rstrip(",") if tokens else ""
+    if tokens and tokens[0].endswith(",") and (opener.endswith("ly") or opener in FIELD_WORDS):
+        return Subject()  # "Ultimately, ...", "Overall, ...": an opening adverb, not an artist
     # In sentence case a capitalised "Talk" or "From" belongs to a name ("There's Talk craft ...").
     lowercase_only = _sentence_case(tokens)
     cut = next((i for i, t in enumerate(tokens) if i and _ends_subject(t) and not (lowercase_only and t[:1].isupper())),
@@ -167,10 +176,10 @@ def _shorter_subject(tokens: list[str]) -> list[str]:
     """A subject that opens with a name stops at its first lowercase word ("SOFI TUKKER twist up their
     formula", "Francis regroup and") and loses a trailing adverb ("Oddnesse Blindly")."""
     if tokens and _name_like(tokens[0]):
-        cut = next((i for i, t in enumerate(tokens) if i and not _name_like(t) and t.lower() not in _CONNECTORS),
+        cut = next((i for i, t in enumerate(tokens) if i and not _name_like(t) and t.lower() not in CONNECTORS),
                    len(tokens))
         tokens = tokens[:cut]
-        while len(tokens) > 1 and tokens[-1].lower() in _CONNECTORS:
+        while len(tokens) > 1 and tokens[-1].lower() in CONNECTORS:
             tokens = tokens[:-1]
     if len(tokens) > 1 and len(tokens[-1]) >= 6 and tokens[-1].lower().endswith("ly"):
         tokens = tokens[:-1]
@@ -229,7 +238,7 @@ def _name_run_after(tokens: list[str]) -> str:
     for token in tokens:
         if token.lower() in ("on", "for", "to", "in", "with") or token.startswith(('"', "'")):
             break
-        if not (_name_like(token) or token.lower() in _CONNECTORS or token.endswith(",")):
+        if not (_name_like(token) or token.lower() in CONNECTORS or token.endswith(",")):
             break
         run.append(token)
     return " ".join(run).strip(" ,")
@@ -283,13 +292,16 @@ def clean_name(text: str) -> str:
 def artist_after_by(after: str) -> str | None:
     """'... by Knox White is funky AF' -> 'Knox White' (credits such as "feat. X" are left for the caller)."""
     match = _BY.search(after)
-    if not match:
-        return None
+    if not match or not (_name_like(match.group(1).split()[0]) or after.islower()):
+        return None  # "accompanied by a colorful video" names no artist
+    if re.search(r"\b(?:produced|directed|mixed|mastered|written|shot|remixed|photographed)\s+by\s+\S+\s*$",
+                 after[:match.end(1) - len(match.group(1))], re.IGNORECASE):
+        return None  # "produced by Nicholas Jaar" credits someone else
     rest = _BY_END.split(match.group(1))[0]
     tokens = rest.split()
     cut = next((i for i, t in enumerate(tokens) if i and t.lower() in SENTENCE_VERBS | SUBJECT_BOUNDARIES
                 and t.lower() not in ("feat", "feat.", "ft", "ft.", "featuring")), len(tokens))
-    name = tidy(" ".join(tokens[:cut]))
+    name = tidy(_drop_descriptions(" ".join(tokens[:cut])))
     return name if 0 < len(name.split()) <= 8 else None
 
 
@@ -316,43 +328,5 @@ def unquoted_song(text: str) -> tuple[str, str] | None:
 
 def _titled_words(song: str) -> bool:
     words = song.split()
-    return (0 < len(words) <= 6 and all(_name_like(w) or w.lower() in _CONNECTORS for w in words)
+    return (0 < len(words) <= 6 and all(_name_like(w) or w.lower() in CONNECTORS for w in words)
             and not any(w.lower().strip(".,") in MUSIC_NOUNS | EVENT_WORDS for w in words))
-
-
-def looks_like_name(name: str, strict: bool, text_has_capitals: bool, max_words: int = 7) -> bool:
-    """Could this be an artist's name? Rejects labels ("New Music"), events ("Tour dates announced") and
-    phrases with lowercase sentence words ("check it out") when the text around it uses capitals."""
-    words = name.split()
-    named = [w for w in words if w.lower().strip(",") not in _CONNECTORS]
-    if not 0 < len(named) <= max_words or len(name) > 70 or not any(ch.isalnum() for ch in name):
-        return False
-    folded = [w.lower().strip(".,!?:;\"'") for w in words]
-    if any(w in EVENT_WORDS for w in folded) or all(w in LABEL_WORDS | GENRE_WORDS for w in folded):
-        return False
-    if text_has_capitals and sum(w[:1].islower() and w.lower() not in _CONNECTORS for w in words) >= 3:
-        return False  # "La scène suédoise actuelle se porte bien" is a sentence, whatever the language
-    if text_has_capitals and any(w[:1].islower() and f in SENTENCE_VERBS for w, f in zip(words, folded, strict=True)):
-        return False  # "Thutmose revisits Karma alongside Alex Mali"
-    if re.search(r"\.(?:com|net|org|co\.uk)$", name, re.IGNORECASE):
-        return False
-    if strict or text_has_capitals:
-        lowercase = [w for w, f in zip(words, folded, strict=True)
-                     if w[:1].islower() and f in SENTENCE_WORDS | MUSIC_NOUNS]
-        if lowercase and (strict or len(lowercase) * 3 >= len(words) or len(words) >= 4):
-            return False
-    return True
-
-
-def looks_like_song(song: str, strict: bool) -> bool:
-    words = song.split()
-    if not 0 < len(words) <= 14 or len(song) > 100 or not any(ch.isalnum() for ch in song):
-        return False
-    folded = [w.lower().strip(".,!?:;\"'") for w in words]
-    if all(w in LABEL_CORE for w in folded):
-        return False
-    if strict:
-        lowercase = [w for w, f in zip(words, folded, strict=True) if w[:1].islower() and f in SENTENCE_WORDS]
-        nouns = [w for w, f in zip(words, folded, strict=True) if w[:1].islower() and f in MUSIC_NOUNS]
-        return len(lowercase) < 2 and not nouns and not any(f in EVENT_WORDS for f in folded)
-    return True

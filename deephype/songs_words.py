@@ -64,7 +64,8 @@ SENTENCE_VERBS = _words(
     talks discuss discusses glow glows produce produces killing unleash unleashes grow grows recalls ushers
     usher strives strive begs preview previews shine shines stun stuns tackles tackle confronts confront
     examines examine explodes explore gets delivered puts lets let rides ride returns drifts drift twist
-    twists change changes wanders entice entices teams unfurl unfurls imagine imagines spits spit test tests"""
+    twists change changes wanders entice entices teams unfurl unfurls imagine imagines spits spit test tests
+    perform performs"""
 )
 
 # Words after which the rest of a sentence cannot be the artist ("Jean Deaux with Her First 2017 Release").
@@ -73,9 +74,11 @@ SUBJECT_BOUNDARIES = _words("with w/ on in for to from feat feat. ft ft. featuri
 # Imperatives a headline may open with before the artist ("Meet Amanda Tenfjord, ...", "Listen to ...").
 IMPERATIVE_OPENINGS = (
     "get to know", "get an intro to", "listen to", "check out", "say hello to", "announcing", "meet", "watch",
-    "hear", "stream", "discover",
-    "introducing", "presenting", "listen", "revisit",
+    "hear", "stream", "discover", "introducing", "presenting", "listen", "revisit", "enjoy",
 )
+# Words just before a quoted title that introduce it without naming its artist ("... and listen to 'X' below").
+SONG_INTRODUCTIONS = ("listen to", "listening to", "check out", "hear", "enjoy", "stream", "watch", "play",
+                      "press play on", "hit play on", "give", "try")
 
 # Nouns that describe an act rather than name it ("Spanish songwriter Odina", "Vallejo Rap Group SOB x RBE").
 DESCRIPTORS = _words(
@@ -83,7 +86,7 @@ DESCRIPTORS = _words(
     quartet quintet band bands group artist artists rapper rappers songstress newcomer newcomers outfit
     collective composer musician musicians act talent crooner multi-instrumentalist beatmaker project
     collaborator collaborators sensation engineer veteran veterans auteur vocalist frontman frontwoman brother
-    sister bro"""
+    sister bro native"""
 )
 
 # Words that mark a phrase as talk about music rather than a name ("This song is ...", "a new song from ...").
@@ -106,13 +109,118 @@ ROUNDUP_PATTERN = (
     r"|\b(?:songs|tracks|albums) of the (?:week|month|year)\b|\bpodcast\b|\bclassics\b|\breworks of\b"
 )
 
+# Link bars and platforms: "Facebook | Twitter | SoundCloud" is no artist and song.
+SOCIAL_WORDS = _words(
+    """facebook twitter instagram insta soundcloud spotify youtube bandcamp tumblr snapchat tiktok itunes deezer
+    tidal mixcloud beatport vimeo website"""
+)
+
+# Field names of post metadata ("Year: 2018", "Words by Nick Bewes", "Photo by Emma Svensson") and sentence
+# openers ("Below, watch ...", "Finally, ..."), written as their letters only: neither is ever an artist or song.
+FIELD_WORDS = frozenset(
+    line.strip() for line in """year
+    words
+    who
+    what
+    where
+    when
+    label
+    genre
+    genres
+    stream buy
+    get stream
+    buy
+    download
+    release date
+    released
+    location
+    from
+    tags
+    tagged as
+    category
+    photo
+    photos
+    photograph
+    photo credit
+    cover photo
+    credit
+    credits
+    written
+    reviewed
+    review
+    post
+    posted
+    contributed
+    filed under
+    source
+    hometown
+    for fans of
+    sounds like
+    riyl
+    feature
+    promoted
+    artist connect
+    connect
+    follow
+    more info
+    info
+    links
+    contact
+    management
+    booking
+    press
+    artwork
+    illustration
+    directed
+    director
+    produced
+    mixed
+    mastered
+    shot
+    edited
+    curated
+    image
+    header image
+    home
+    gigs
+    about
+    menu
+    search
+    tweet
+    related
+    previously
+    below
+    above
+    finally
+    meanwhile
+    plus
+    also
+    currently
+    elsewhere
+    lastly
+    yes
+    ok
+    okay
+    copyright
+    published
+    updated
+    author
+    tagged
+    disclaimer
+    overall
+    ultimately
+    probably
+    bonus""".splitlines()
+)
+
 # Lowercase words that show a phrase is a sentence, not an artist ("Tour dates announced", "happy friday").
 SENTENCE_WORDS = _words(
     """i we you our my your us me they he she it its is are was were be been am has have had do does did can
     will would should could this that these those here there today tonight tomorrow yesterday everyone
     everybody announced announces out check playlist album albums tour tickets dates happy thanks thank top
     week weekend year best favourite favorite just new listen watch stream video via please what why how when
-    who not if so very really about all some any more most our's ours let's lets gonna wanna got get"""
+    who not if so very really about all some any more most our's ours let's lets gonna wanna got get i'm i've
+    i'll i'd you're we're they're it's that's what's don't can't won't isn't"""
 )
 
 # Event words that never belong to an artist, whatever the case ("Tour Dates Announced - See You Soon").
@@ -152,5 +260,6 @@ VERY_COMMON = _words(
     up us very want was way we well were what when where which while who why will with without world would yeah
     year yes you young your baby night girl boy heart mind eyes light dream dreams home sun money fire alone
     again away everything forever tonight stay run wild free high low hold hope call move ride trust lie mine
-    easy close cool warm numb raw sky smile spark soul gold blue red black white green real true fool go"""
+    easy close cool warm numb raw sky smile spark soul gold blue red black white green real true fool go
+    there's here's it's that's what's i'm i've i'll you're we're they're"""
 )

@@ -147,10 +147,36 @@ def test_parse_title_reads_real_headline_formats(title, url, artist, song, featu
         ("2 notes", "http://pionears.be/post/153212658041/chrome-sparks-all-or-nothing-feat-angelica"),
         ("La scène suédoise actuelle se porte bien : MLU en est la preuve.", None),
         ("", None),
+        # lines from post bodies, which the pipeline also reads when it looks for round-ups
+        ("Photo by Emma Svensson", None),
+        ("Written & Directed by DUGAN O'NEAL", None),
+        ("28 May - Groningen, Netherlands - USVA", None),
+        ("Jan 20 - Knoxville, TN @ Bijou Theatre", None),
+        ("6/23/18 - Viroqua, WI - Pierce Hill Performing Arts", None),
+        ("Facebook | Twitter | SoundCloud | Instagram", None),
+        ("Year: 2018", None),
+        ('Here\'s "Hunted":', None),
+        ("Well then. Party on and listen to 'The Chain' below.", None),
+        ("Disclosure: Bronze Whale is managed by Beautiful Buzzz writer, Lindsey Oh.", None),
+        ("Tula - electronic / downtempo / trip-hop music artist from Sweden.", None),
+        ("Chillwave | Downtempo | Dreamwave | Easy Listening", None),
     ],
 )
 def test_parse_title_returns_none_when_no_song_is_named(title, url):
     assert parse_title(title, url) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "artist", "song"),
+    [
+        ("6. No Method - Let Me Go", "No Method", "Let Me Go"),
+        ('Zhala & Heal the World - "Stars 4 Ever"', "Zhala & Heal the World", "Stars 4 Ever"),
+        ("SAL DULU - TYKO (2018)", "SAL DULU", "TYKO"),
+    ],
+)
+def test_track_list_lines_in_post_bodies_are_read(line, artist, song):
+    ref = parse_title(line)
+    assert (ref.artist, ref.song) == (artist, song)
 
 
 def test_the_slug_fills_in_but_never_guesses_an_ambiguous_split():
