@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from deephype.songs_credits import clean_artist, split_song, tidy
-from deephype.songs_plausible import looks_like_name, looks_like_song
+from deephype.songs_plausible import MONTH, looks_like_name, looks_like_song
 from deephype.songs_sentence import (
     Subject,
     artist_after_by,
@@ -45,9 +45,8 @@ from deephype.songs_words import (
 )
 
 _ROUNDUP = re.compile(ROUNDUP_PATTERN, re.IGNORECASE)
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = re.compile(
-    rf"^(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{1,4}}[./-]\d{{1,2}}"
+    rf"^(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{MONTH}\s+\d{{4}}|\d{{1,4}}[./-]\d{{1,2}}"
     rf"[./-]\d{{1,4}})\s*(?:[-:|\u2013\u2014]\s*)?",
     re.IGNORECASE,
 )
@@ -73,6 +72,8 @@ _SITE_SEGMENTS = {
     "art", "video", "music video", "stream", "listen", "premiere", "first transmission", "new music resource",
     "one for the people", "hbf", "speak into my good eye", "we love that", "review", "song review", "mp3",
     "official video", "lyric video", "free download", "out now", "indie shuffle", "stereofox", "the burning ear",
+    "glamglare", "buffablog", "highclouds", "pitchfork", "stereogum", "the line of best fit", "consequence of sound",
+    "hype machine", "hypem", "xxl", "diy", "clash", "the fader", "earmilk", "indie music filter",
 }
 _SITE_ENDING = re.compile(
     r"(?:\bblog|\bmagazine|\bmag|\bzine|\bradio|\.(?:com|net|org|la|co\.uk|de|fm|be|io|blog)|\bon wordpress\.com"

@@ -89,11 +89,11 @@ def _pattern(name: str) -> re.Pattern[str] | None:
 def _word_pattern(word: str) -> str:
     if word in ("&", "and", "+"):
         return r"(?:&|and|\+)"
-    word = word.strip("\"()[],:;!?")
+    word = word.strip("\",:;!?")
     pieces = []
     for ch in word:
         pieces.append(re.escape(ch) if ch.isalnum() else r"[.'\-]?" if ch in ".'-" else re.escape(ch) + "?")
-    return "".join(pieces)
+    return "".join(pieces)  # brackets stay, optional: "Snow (again)" matches "Snow (again)" and "Snow again"
 
 
 def _find(sentence: str, folded: str, index: list[int], name: str, placeholder: str,
@@ -123,14 +123,15 @@ def _with_version(sentence: str, end: int, version: str | None) -> int:
 
 
 def _unquote(sentence: str, start: int, end: int, placeholder: str) -> tuple[int, int, str]:
-    """Widen the span over quotes that wrap it; punctuation inside the closing quote stays ('"Opal,"')."""
-    if start == 0 or sentence[start - 1] not in "\"'":
+    """Widen the span over quotes that wrap it, spaced or not ('"Opal,"', "' Trust '"); punctuation inside the
+    closing quote stays."""
+    opening = re.search(r"([\"'])\s?$", sentence[:start])
+    if not opening:
         return start, end, placeholder
-    mark = sentence[start - 1]
-    match = re.match(r"([,.!?]?)" + re.escape(mark), sentence[end:])
-    if not match:
+    closing = re.match(r"\s?([,.!?]?)\s?" + re.escape(opening.group(1)), sentence[end:])
+    if not closing:
         return start, end, placeholder
-    return start - 1, end + match.end(), placeholder + match.group(1)
+    return opening.start(), end + closing.end(), placeholder + closing.group(1)
 
 
 def _counts(sentence: str, start: int, end: int, name: str, quoted: bool) -> bool:

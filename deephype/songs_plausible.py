@@ -24,16 +24,16 @@ from deephype.songs_words import (
 
 CONNECTORS = frozenset({"&", "and", "x", "of", "the", "de", "la", "le", "du", "von", "van", "da", "y", "n", "'n'",
                         "+"})
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 # "06/02", "28 May", "Jan 18", "21st", "Sat 17 February", "10.05.2018": the start of a tour date, not a name.
 _DATEISH = re.compile(
-    rf"^(?:{_DAY},?\s+)?(?:\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+{_MONTH})?"
-    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:\s|,|-|$)",
+    rf"^(?:{_DAY},?\s+)?(?:\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+{MONTH})?"
+    rf"|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:\s|,|-|$)",
     re.IGNORECASE,
 )
 _DATE_INSIDE = re.compile(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b|\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}", re.IGNORECASE)
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?:,?\s+\d{{4}})?\b|\b{MONTH}\s+\d{{1,2}},?\s+\d{{4}}", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"\b\w{4,}[.!?]\s+[A-Z]")  # "... something. Shake something."
 # Field names that never open an artist's name ("Post Malone" and "Press Club" do open with field names).
 _FIELD_OPENERS = frozenset({"tagged", "tags", "copyright", "published", "updated", "photo", "photos", "words",

@@ -1,6 +1,6 @@
 """A post's URL slug as a second witness: it fills in a song or artist the headline leaves out
 ("Currently Listening To: Thunder Jackson" + ".../thunder-jackson-colours") and settles which of two readings of
-an artist the blog meant. It never overrides a headline that already agrees with it.
+an artist the blog meant. It corrects only an artist read out of a sentence, and only with the headline's own words.
 """
 
 from __future__ import annotations
@@ -8,9 +8,18 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from deephype.songs_credits import split_song
+from deephype.songs_credits import clean_artist, split_song
+from deephype.songs_headline import Draft
 from deephype.songs_text import fold_tokens, fold_with_index
-from deephype.songs_words import GENRE_WORDS, SLUG_LABELS, SLUG_LEADING, SLUG_NOT_SONG, SLUG_STOPS, SLUG_STOPWORDS
+from deephype.songs_words import (
+    GENRE_WORDS,
+    SENTENCE_VERBS,
+    SLUG_LABELS,
+    SLUG_LEADING,
+    SLUG_NOT_SONG,
+    SLUG_STOPS,
+    SLUG_STOPWORDS,
+)
 
 Span = tuple[int, int]
 
@@ -159,3 +168,59 @@ def _artist_like(phrase: str) -> bool:
 
 def artist_in_slug(slug: list[str], artist: str) -> bool:
     return align(fold_tokens(artist), slug) is not None
+
+
+def complete_from_slug(draft: Draft, url: str | None, title: str) -> Draft:
+    """Complete or correct a headline's draft from its URL slug (`title` is the cleaned headline)."""
+    slug = slug_tokens(url)
+    if not slug:
+        return draft
+    prose = is_prose_slug(url)
+    if draft.phrase and not (draft.artist or draft.song):
+        roles = phrase_roles(slug, draft.phrase, prose, draft.labelled)
+        return Draft(*roles) if roles else draft
+    if draft.artist and not draft.song:
+        song = None if prose and not artist_in_slug(slug[:3], draft.artist) else \
+            song_after_artist(slug, draft.artist, title)
+        return Draft(draft.artist, song, featuring=draft.featuring, version=draft.version) if song else draft
+    if draft.song and not draft.artist:
+        song_name = split_song(draft.song)[0]
+        artist = artist_before_song(slug, song_name, title)
+        return Draft(artist, draft.song, draft.tail, draft.featuring, draft.version) if artist else draft
+    if draft.artist and draft.song and draft.guessed:
+        return _settled_artist(draft, slug, title)
+    return draft
+
+
+def _settled_artist(draft: Draft, slug: list[str], title: str) -> Draft:
+    """When the slug spells the artist differently from our reading, trust the slug's words if the
+    headline contains them ("Copenhagen's MATTIS" -> "MATTIS")."""
+    artist = clean_artist(draft.artist or "")[0]
+    song_name = split_song(draft.song or "")[0]
+    before = artist_before_song(slug, song_name, title)
+    if before and _extends(artist, before):
+        spelled = spelled_in(title, fold_tokens(before))
+        if spelled:  # "Ross" cut short at "From": the slug's "ross-from-friends" is the whole name
+            return Draft(spelled, draft.song, draft.tail, draft.featuring, draft.version)
+    if not artist or artist_in_slug(slug, artist):
+        return draft
+    for candidate in draft.candidates:
+        if artist_in_slug(slug, candidate):
+            return Draft(candidate, draft.song, draft.tail, draft.featuring, draft.version)
+    if before and spelled_in(title, fold_tokens(before)) and not _only_stopwords_apart(artist, before):
+        return Draft(before, draft.song, draft.tail, draft.featuring, draft.version)
+    return draft
+
+
+def _extends(artist: str, slug_artist: str) -> bool:
+    """The slug's name starts with ours and goes on with more name, not with a verb ("ric-wilson-drops")."""
+    ours, theirs = fold_tokens(artist), fold_tokens(slug_artist)
+    span = align(ours, theirs)
+    return bool(span) and span[0] == 0 and len(theirs) > span[1] and not any(
+        t in SENTENCE_VERBS for t in theirs[span[1]:])
+
+
+def _only_stopwords_apart(artist: str, slug_artist: str) -> bool:
+    # "The Shacks" against the slug's "shacks", "Me Not You" against "not": the same name, slug-trimmed.
+    extra = set(fold_tokens(artist)) - set(fold_tokens(slug_artist))
+    return bool(align(fold_tokens(slug_artist), fold_tokens(artist))) and extra <= SLUG_STOPWORDS

@@ -334,6 +334,11 @@ BICEP = SongRef("Bicep", "Opal", (), "Four Tet Remix")
         (SongRef("Cosmo's Midnight", "Get To Know"), "Cosmos Midnight made Get To Know in a week.",
          f"{ARTIST} made {SONG} in a week."),
         (MT_JOY, f"{ARTIST} and {SONG} are placeholders already.", f"{ARTIST} and {SONG} are placeholders already."),
+        (SongRef("The fin.", "Snow (again)"), 'Listen to "Snow (again)" below:', f"Listen to {SONG} below:"),
+        (SongRef("Oddnesse", "Trust"), "' Trust ', glows with an assured delivery. Trust us.",
+         f"{SONG}, glows with an assured delivery. Trust us."),
+        (SongRef("Shallou", "Lie"), "Lie back: Shallou wrote a song about a lie.",
+         f"Lie back: {ARTIST} wrote a song about a lie."),
     ],
 )
 def test_mask_mentions(ref, sentence, masked):
