@@ -220,6 +220,11 @@ def _is_release_info(line: str, words: list[str]) -> bool:
     return len(words) <= _SHORT_LINE and bool(_RELEASE.search(line))
 
 
+def _mostly_capitals(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
 def _is_too_short(line: str, words: list[str]) -> bool:
     return len(words) < _MIN_WORDS
 
@@ -227,6 +232,8 @@ def _is_too_short(line: str, words: list[str]) -> bool:
 def _is_caption(line: str, words: list[str]) -> bool:
     if _FEATURE_NAME.match(line) and len(words) <= 6:
         return True
+    if len(words) <= 25 and _mostly_capitals(line):
+        return True  # "UPDATE: BROOKLYNVEGAN PRESALE PASSWORD FOR NYC SHOW HERE." is a banner, not prose
     if len(words) <= 10 and _TITLE_DASH.search(line):
         # "Went to War -Amason.", "Waiting (PAL Remix) - Alice Boman.": an artist and a title, not a sentence.
         capitalised = sum(1 for word in words if word[0].isupper() or word[0].isdigit())

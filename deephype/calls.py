@@ -52,7 +52,7 @@ _PROMO = re.compile(
     r"(?i)\b(?:subscribe|newsletter|mailing list|sign up|donat(?:e|ion)|paypal|sponsored(?: by)?|promoted by"
     r"|advertisement|our (?:top \d+\w*(?: of the \w+)?|weekly|monthly|daily|spotify) playlist|follow us"
     r"|like us on|join us on|support us|get the app|google play|app store|giveaway|free music"
-    r"|daily dose|buy \w+ magazine|first time here|we(?:'re| are) hosting)\b"
+    r"|daily dose|buy \w+ magazine|first time here|we(?:'re| are) hosting|/subscribe)\b"
 )
 
 

@@ -47,7 +47,9 @@ def strip_links(text: str) -> str:
 def strip_inline_noise(line: str) -> str:
     """The line without links, e-mails, @handles, hashtags, credit asides, and sentences that are calls to listen,
     follow or subscribe (see deephype.calls)."""
-    text = " ".join(str(line).split())
+    # Appeals are judged before links go, since the link often says what they are ("/subscribe/").
+    clauses = [clause for clause in CLAUSE_BOUNDARY.split(" ".join(str(line).split())) if not _is_appeal(clause)]
+    text = " ".join(clauses)
     text = _CREDIT_ASIDE.sub(_REMOVED, text)
     text = _ELLIPSIS_ASIDE.sub(" ", text)
     text = _MEDIA_ASIDE.sub(_REMOVED, text)
@@ -57,8 +59,7 @@ def strip_inline_noise(line: str) -> str:
     text = _BRACKETED.sub(_unbracket, text)
     text = _DANGLING.sub(" ", text)
     text = _LEADING_LABEL.sub("", text)
-    clauses = [clause for clause in CLAUSE_BOUNDARY.split(text) if not _is_appeal(clause)]
-    return _tidy(" ".join(clauses))
+    return _tidy(text)
 
 
 def _is_appeal(clause: str) -> bool:

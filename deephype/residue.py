@@ -37,8 +37,12 @@ _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _CLOSERS = {")": "(", "]": "["}
 # A sentence that starts in lower case is the tail of a bad split ("voted in Pitchfork's top ten...").
 _LOWER_START = re.compile(r"^[\s\"'(\[-]*[a-z]")
-# Ending in ":" or "," it introduces a quote or list that was cut off ("About the track, he detailed:").
-_LEAD_IN_END = re.compile(r"[:;,\-/&|]\s*$")
+# Ending in ":" or "," it introduces a quote or list that was cut off ("About the track, he detailed:"); ending
+# in "the" or "and" it was cut mid-phrase.
+_LEAD_IN_END = re.compile(
+    r"(?:[:;,\-/&|]|\b(?i:the|a|an|and|or|but|of|to|with|for|from|by|at|in|on|that|my|your|their|his|her|its"
+    r"|our))\s*$"
+)
 
 
 def residue_reason(sentence: str) -> str | None:

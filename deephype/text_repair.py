@@ -45,7 +45,10 @@ _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
 _MD_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 _MD_BULLET = re.compile(r"^[ \t]*[*+|][ \t]+|^[ \t]+-[ \t]+", re.M)
 _MD_RULE_LINE = re.compile(r"^[ \t|:=_*~#+-]*$", re.M)
-_MD_STRONG = re.compile(r"(?<![^\W_])(?:\*\*+|__+)|(?:\*\*+|__+)(?![^\W_])|~~+")
+_MD_STRONG = re.compile(r"\*\*+|__+|~~+")
+# Censored swearing ("f**k", "F**K U", "sh*t") keeps its stars; they are set aside while markdown is removed.
+_CENSORED = re.compile(r"\b[^\W\d_]{1,2}\*+[^\W\d_]{0,3}\b")
+_SET_ASIDE = "\ue000"  # a private-use character: _drop_symbols has removed any that were in the text
 _MD_EMPHASIS = re.compile(r"(?<![^\W_])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![^\W_])")
 # Underscores and asterisks not inside a word are emphasis leftovers ("_italic_", "Theatre*"); inside a word
 # (snake_case, "f*ck") they are kept.
@@ -58,6 +61,12 @@ _EDGE_PIPES = re.compile(r"^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$", re.M)
 _STRAY = re.compile(r"[\\^~]+")
 
 _DOUBLE_SINGLE_QUOTE = re.compile(r"''")
+# 7", 10" and 12" records: an inch mark, not a quote, and one left in would unbalance the sentence's quotes.
+_RECORD_INCHES = re.compile(
+    r"\b(7|10|12) ?\"(?=[\s-]*(?:vinyl|single|record|ep|lp|pink|limited|picture|white|black|colou?red|clear"
+    r"|follows|release|edition|and|or|[,.]))",
+    re.I,
+)
 _RANGE_DASH = re.compile(r"(?<=\d)[–‒](?=\d)")
 _LONG_DASH = re.compile(r"[ \t]*(?:[—―⸺⸻–‒]|(?<![-\w])-{2,3}(?![-\w])|(?<=\w)-{2,3}(?=\w)|(?<=\w)-{2,3}(?![-\w])"
                         r"|(?<![-\w])-{2,3}(?=\w))[ \t]*")
@@ -139,6 +148,7 @@ def _drop_symbols(text: str) -> str:
 
 
 def _strip_markup(text: str) -> str:
+    text = _CENSORED.sub(lambda match: match.group().replace("*", _SET_ASIDE), text)
     text = _HTML_COMMENT.sub(" ", text)
     text = _AUTOLINK.sub(r" \1 ", text)
     text = _HTML_TAG.sub(" ", text)
@@ -160,11 +170,12 @@ def _strip_markup(text: str) -> str:
     text = _STRAY.sub(" ", text)
     text = _PIPES.sub(_SEPARATOR, text)
     text = _EDGE_PIPES.sub("", text)
-    return _MD_RULE_LINE.sub("", text)
+    return _MD_RULE_LINE.sub("", text).replace(_SET_ASIDE, "*")
 
 
 def _normalise_punctuation(text: str) -> str:
     text = _DOUBLE_SINGLE_QUOTE.sub('"', text)
+    text = _RECORD_INCHES.sub(r"\1-inch", text)
     text = _RANGE_DASH.sub("-", text)
     text = _LONG_DASH.sub(" - ", text)
     text = _CLITIC_GAP.sub("'", text)

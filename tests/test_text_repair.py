@@ -70,6 +70,8 @@ def test_html_entities_and_tags(raw, expected):
         ("| posted by: David |", "posted by: David"),
         ("FACEBOOK // TWITTER \\\\\\ INSTAGRAM", "FACEBOOK // TWITTER INSTAGRAM"),
         ("a my_snake_case handle and f**k", "a my_snake_case handle and f**k"),
+        ('the not so subtle, "F**K U," this tune', 'the not so subtle, "F**K U," this tune'),
+        ("### Comments**Post a comment", "CommentsPost a comment"),
         ("we're hosting *ANOTHER* a cool showcase", "we're hosting ANOTHER a cool showcase"),
     ],
 )
@@ -92,6 +94,8 @@ def test_markdown_residue_is_removed(raw, expected):
         ("a hip-hop-informed, self-produced EP", "a hip-hop-informed, self-produced EP"),
         ("Elohim_ , we are", "Elohim, we are"),
         ("( Photo by X )", "(Photo by X)"),
+        ('a limited edition 7 " pink vinyl and a 12"-vinyl', "a limited edition 7-inch pink vinyl and a 12-inch-vinyl"),
+        ('the song "Summer Of 12" is great', 'the song "Summer Of 12" is great'),
     ],
 )
 def test_quotes_and_dashes_are_normalised(raw, expected):

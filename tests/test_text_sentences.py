@@ -115,6 +115,7 @@ def test_split_sentences_handles_very_long_run_on_input():
         ("5/1: 5/2: 5/3: 5/5: 5/6: NY.", "symbols"),
         ("About the track, the Bristol-based electronic musician reveals:", "unterminated"),
         ("The band is made up of Robbie Kingsley, Dylan McCue,", "unterminated"),
+        ("Nah, it was just a great record and the", "unterminated"),
         ("This boy is going places", None),
         ("<artist> is back with <song>, a gorgeous slow burner.", None),
         ("I can't stop listening to this one, it's gorgeous.", None),
