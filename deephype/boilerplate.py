@@ -97,7 +97,10 @@ _TITLE_DASH = re.compile(r"\s[-\u2013]\s?\S|\S\s?[-\u2013]\s")
 _TRACKLIST = re.compile(r"(?i)^(?:track\s?list(?:ing)?|tracks)\b|\btrack\s?list(?:ing)?:")
 _NUMBERED_ITEM = re.compile(r"(?:^|\s)\d{1,2}\.\s+\S")
 _QUOTED_RUN = re.compile(r'(?:"[^"]{1,60}"\s*){4,}')
-_TAGS = re.compile(r"(?i)^(?:tags?|tagged|categories|category|filed under|genres?|keywords|topics)\s*:")
+_TAGS = re.compile(
+    r"(?i)^(?:tags?|tagged|categories|category|filed under|genres?|keywords|topics)\s*:"
+    r"|\s(?:tags|tagged|categories|filed under)\s*:"
+)
 _LYRICS = re.compile(
     r"(?i)\[(?:hook|verse|chorus|bridge|intro|outro|pre-chorus|refrain)[^\]]*\]|^lyrics\s*(?::|$|of\b)|\blyrics\s*:$"
 )
@@ -195,7 +198,7 @@ def _is_tracklist(line: str, words: list[str]) -> bool:
 
 
 def _is_tags(line: str, words: list[str]) -> bool:
-    if _TAGS.match(line):
+    if _TAGS.search(line) and len(words) <= 40:
         return True
     if _TERMINATED.search(line):
         return False

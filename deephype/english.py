@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from deephype.english_words import COMMON_ENGLISH_WORDS
+from deephype.english_words import COMMON_ENGLISH_WORDS, FOREIGN_FUNCTION_WORDS
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"<artist>|<song>")
@@ -19,12 +19,13 @@ def english_ratio(text: str) -> float:
 
     A capitalised word that is not a common word is taken for a name ("Kadhja Bonet", "Childqueen") and left
     out of the count, so commentary full of names still scores as English. German nouns are capitalised too,
-    but the lower-case words around them decide.
+    but the lower-case words around them, and foreign function words in any case ("Die", "Le"), decide.
     """
     hits = counted = 0
     for word in _WORD.findall(_PLACEHOLDER.sub(" ", str(text))):
-        english = _is_english(word.lower())
-        if english or not word[0].isupper():
+        lower = word.lower()
+        english = _is_english(lower)
+        if english or not word[0].isupper() or lower in FOREIGN_FUNCTION_WORDS:
             counted += 1
             hits += english
     return hits / counted if counted else 0.0

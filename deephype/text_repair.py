@@ -60,7 +60,7 @@ _PIPES = re.compile(r"(?:[ \t]*\|)+[ \t]*")
 _EDGE_PIPES = re.compile(r"^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$", re.M)
 _STRAY = re.compile(r"[\\^~]+")
 
-_DOUBLE_SINGLE_QUOTE = re.compile(r"''")
+_DOUBLE_SINGLE_QUOTE = re.compile(r"''|(?<![\w,]),,(?=\w)")  # '' and the German ,, (a transliterated „)
 # 7", 10" and 12" records: an inch mark, not a quote, and one left in would unbalance the sentence's quotes.
 _RECORD_INCHES = re.compile(
     r"\b(7|10|12) ?\"(?=[\s-]*(?:vinyl|single|record|ep|lp|pink|limited|picture|white|black|colou?red|clear"

@@ -214,6 +214,7 @@ def test_tracklist(line, reason):
         ("Tags: HOUSE, poolside, yuksek", "tags"),
         ("Childqueen, Fat Possum, Kadhja Bonet, Mother Maybe", "tags"),
         ("avant, electronic, pop, ssw, synth, Westerman", "tags"),
+        ("Source: SoundCloud / BURGER RECORDS Tags: bjm brian jonestown massacre spacemen 3 food for clouds", "tags"),
         (
             "another light art chill composition electronic form henry green indie indie music inspiration mood board",
             "tags",

@@ -88,6 +88,8 @@ def test_markdown_residue_is_removed(raw, expected):
         ("There 's a Bollywood-esque backbeat", "There's a Bollywood-esque backbeat"),
         ("In honor of D 'Angelo's record", "In honor of D'Angelo's record"),
         ("''Come Inside'' is a banger", '"Come Inside" is a banger'),
+        (",,The song is an ode to death.''", '"The song is an ode to death."'),
+        ("one,, two", "one,, two"),
         ("guitars in the first chorus--especially", "guitars in the first chorus - especially"),
         ("Nov 16 -- Washington DC", "Nov 16 - Washington DC"),
         ("from 2015\u20132018 \u2014 a long time", "from 2015-2018 - a long time"),

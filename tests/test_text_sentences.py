@@ -152,11 +152,14 @@ def test_word_count(sentence, count):
         ("Kadhja Bonet releases her sophomore album Childqueen on June 8 via Fat Possum.", 0.8, 1.0),
         ("Der junge Songwriter versucht mit seiner Musik euch aus eurem Alltag etwas zu entfuhren.", 0.0, 0.3),
         ("Un mec qui cite Mary Poppins dans un texte est forcement classe, merci Bakar.", 0.0, 0.3),
+        ("Die neue Single lebt von dieser Melodie und je ofter man sich den neuen Song anhort.", 0.0, 0.3),
+        ("It's a vibrant tune engulfed in a chugging rhythm escorted by a cheery keyboard line.", 0.6, 1.0),
+        ("Crisp percussion underpins a gang of feral melodies, with warped basslines and sinewy guitars.", 0.6, 1.0),
         (
             "e stato prodotto dallo stesso Sheldrake insieme a Matthew Herbert e registrato sia agli Soup Studios di "
             "Londra.",
             0.0,
-            0.3,
+            0.4,
         ),
         ("", 0.0, 0.0),
         ("1234 !!!", 0.0, 0.0),

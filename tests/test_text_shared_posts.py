@@ -55,8 +55,10 @@ def test_brooklynvegan_post_keeps_commentary_and_drops_the_rest(posts):
     commentary = lines[2][0]
     sentences = [strip_inline_noise(s) for s in split_sentences(commentary)]
     assert "Listen below." not in " ".join(sentences)
-    assert "It's another dose of Hop Along's trademark songwriting style, and here's what singer Frances Quinlan" \
+    assert (
+        "It's another dose of Hop Along's trademark songwriting style, and here's what singer Frances Quinlan"
         " says about it:" in " ".join(sentences)
+    )
 
 
 def test_menu_only_post_is_all_boilerplate(posts):
