@@ -1,8 +1,8 @@
 """Turn scraped blog posts into clean commentary: repair text, split paragraphs and sentences, filter noise.
 
-The rules live in text_repair (characters and markup), boilerplate (whole lines that are not commentary and
-inline noise), residue (what must never reach the corpus), english and near_duplicates; this module is the
-one place the rest of deephype imports them from.
+The rules live in text_repair (characters and markup), boilerplate (whole lines that are not commentary),
+inline_noise and calls (noise inside a line), residue (what must never reach the corpus), english and
+near_duplicates; this module is the one place the rest of deephype imports them from.
 """
 
 from __future__ import annotations

@@ -21,13 +21,9 @@ _ASCII_MOJIBAKE = re.compile(r'aEUR(oe|\(tm\)|~|"|\||C/|)')
 _ASCII_MOJIBAKE_FIX = {"oe": '"', "(tm)": "'", "~": "'", '"': " - ", "|": "...", "C/": " ", "": '"'}
 _ASCII_E_ACUTE = re.compile(r"(?<=[a-z])A\(c\)")  # "é" -> "Ã©" -> "A(c)", as in "CafA(c)"
 
-_CHAR_MAP = str.maketrans(
-    {
-        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "´": "'", "`": "'", "‹": "'", "›": "'",
-        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
-        "‐": "-", "‑": "-", "−": "-", "…": "...", "\t": " ",
-    }
-)
+# Curly and angled quotes, primes and backticks to straight quotes; odd hyphens to "-"; "…" to "...".
+_CHAR_MAP = str.maketrans({**dict.fromkeys("‘’‚‛′´`‹›", "'"), **dict.fromkeys("“”„‟″«»", '"'),
+                           **dict.fromkeys("‐‑−", "-"), "…": "...", "\t": " "})
 _BULLETS = "•‣⁃◦∙·●▪▫■□◆◇►▶➤✓✔†‡§¶"
 _SEPARATOR = " | "
 _ASCII_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
@@ -68,8 +64,8 @@ _RECORD_INCHES = re.compile(
     re.I,
 )
 _RANGE_DASH = re.compile(r"(?<=\d)[–‒](?=\d)")
-_LONG_DASH = re.compile(r"[ \t]*(?:[—―⸺⸻–‒]|(?<![-\w])-{2,3}(?![-\w])|(?<=\w)-{2,3}(?=\w)|(?<=\w)-{2,3}(?![-\w])"
-                        r"|(?<![-\w])-{2,3}(?=\w))[ \t]*")
+# Em and en dashes, and the "--" ASCII writes for them, between words become a spaced hyphen.
+_LONG_DASH = re.compile(r"[ \t]*(?:[—―⸺⸻–‒]|(?<!-)-{2,3}(?!-))[ \t]*")
 _CLITIC_GAP = re.compile(r"(?<=[^\W_]) '(?=(?:s|m|t|re|ve|ll|d)\b)")
 _NAME_APOSTROPHE_GAP = re.compile(r"\b([DO]) '(?=[A-Z])")
 _GLUED_URL = re.compile(r"(?<=[^\s(\[\"'])(?=https?://)")
