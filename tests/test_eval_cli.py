@@ -60,12 +60,13 @@ def test_eval_json_has_every_figure_in_range(bundle, small_posts):
     assert report["elbo"] == pytest.approx(report["reconstruction"] + report["kl"])
     assert report["kl"] >= 0 and 0 <= report["active_units"] <= 4
     assert report["ppl"] > 1 and report["lm_ppl"] > 1
-    assert 0 <= report["mi"] <= 0.1 + math.log(report["sentences"])
+    assert -0.1 <= report["mi"] <= math.log(report["sentences"])  # an estimate: a hair below 0 is noise
     for section in ("samples", "real"):
         figures = report[section]
-        assert set(SECTION_KEYS) == set(figures), section
+        assert set(SECTION_KEYS) | {"sentences"} == set(figures), section
         assert all(0.0 <= figures[rate] <= 1.0 for rate in RATES), figures
         assert figures["mean_length"] > 0 and figures["lm_ppl"] > 1
+    assert report["samples"]["sentences"] == 30 and report["real"]["sentences"] == report["sentences"]
     assert report["real"]["eos_rate"] == 1.0
     assert report["samples"]["unk_rate"] == 0.0  # decoding never emits <unk>
     assert report["real"]["unk_rate"] > 0  # held-out words the tiny vocabulary never saw

@@ -25,7 +25,7 @@ N = 2000
     ("mu", "logvar", "low", "high"),
     [
         # Every sentence has the same posterior: z says nothing about x.
-        (torch.zeros(N, 4), torch.zeros(N, 4), -0.05, 0.05),
+        (torch.zeros(N, 4), torch.zeros(N, 4), -1e-5, 1e-5),
         # Posteriors far apart and narrow: z identifies x, so I(x; z) reaches its ceiling log N.
         (torch.arange(N, dtype=torch.float).unsqueeze(1) * 10, torch.full((N, 1), -4.0), math.log(N) - 0.05,
          math.log(N) + 0.05),

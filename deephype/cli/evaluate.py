@@ -80,8 +80,14 @@ def format_report(report: dict[str, Any], k: int) -> str:
     lines.append(f"{'':<12}" + "".join(f"{name:>10}" for name in sections))
     for figure in figures:
         cells = (section.get(figure) for section in sections.values())
-        lines.append(f"{figure:<12}" + "".join(f"{'':>10}" if v is None else f"{v:>10.3f}" for v in cells))
+        lines.append(f"{figure:<12}" + "".join(format_cell(value) for value in cells))
     return "\n".join(lines)
+
+
+def format_cell(value: float | int | None) -> str:
+    if value is None:
+        return f"{'':>10}"
+    return f"{value:>10,}" if isinstance(value, int) else f"{value:>10.3f}"
 
 
 @click.command("score")
