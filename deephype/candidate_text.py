@@ -1,0 +1,194 @@
+"""Generated tokens -> tweet-ready text: human spacing, capitals and end punctuation, and the real artist and
+title where the placeholders were, written the way a person would (`Mt. Joy's "Silver Lining" (feat. X)`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from deephype.tokens import ARTIST, PLACEHOLDERS, SONG, detokenize
+
+SENTENCE_ENDS = {".", "!", "?", "..."}
+_NO_END = {",", ";", ":", "-", "--", "–", "—", "(", "&", "/", "+"}  # a sentence cannot stop on these
+_NO_START = _NO_END | SENTENCE_ENDS | {")", "'s", "n't", "'re", "'ve", "'ll", "'d", "'m", "%"}
+_QUOTES = "\"'“”‘’«»„"
+_MIN_CASING_SHARE = 0.6  # a word takes its capitalised form when at least this share of mid-sentence uses had it
+_CASING_WORD = re.compile(r"[^\W_](?:[\w&]|[-'.](?=[^\W_]))*")
+_PLACEHOLDER_MENTION = re.compile(r"<(?:artist|song)>(?:'s)?")
+_CLITIC_TAIL = re.compile(r"(?:'s|n't|'re|'ve|'ll|'d|'m)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the placeholders become: the main artist(s), the title (with its version), the featured artists."""
+
+    artist: str
+    song: str
+    featuring: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "artist", " ".join(self.artist.split()))
+        object.__setattr__(self, "song", " ".join(strip_outer_quotes(self.song).split()))
+        object.__setattr__(self, "featuring", tuple(" ".join(f.split()) for f in self.featuring if f.strip()))
+
+
+def strip_outer_quotes(title: str) -> str:
+    """A title without the quotes someone typed around it: '"Opal"' -> 'Opal'."""
+    title = title.strip()
+    while len(title) >= 2 and title[0] in _QUOTES and title[-1] in _QUOTES:
+        title = title[1:-1].strip()
+    return title
+
+
+def quoted_title(song: str) -> str:
+    """A title as a tweet writes it: in double quotes; double quotes inside become single ones."""
+    return '"' + song.replace('"', "'") + '"'
+
+
+def possessive(name: str) -> str:
+    """`Mt. Joy` -> `Mt. Joy's`; a name ending in s takes the apostrophe alone (`The Knocks'`), as in AP style."""
+    if name.endswith(("s", "S")) and not name.endswith(("'s", "’s")):
+        return name + "'"
+    return name + "'s"
+
+
+def featuring_credit(featuring: Sequence[str]) -> str:
+    """`(feat. NERVO, The Knocks & Alisa Ueno)`; empty without guests."""
+    if not featuring:
+        return ""
+    names = list(featuring)
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
+    return f"(feat. {joined})"
+
+
+def render(tokens: Sequence[str], names: Names, casing: Mapping[str, str] | None = None,
+           credit: bool = True) -> str:
+    """Readable text for generated tokens: placeholders filled, casing restored, capitals and end punctuation
+    fixed. `credit` adds the featured artists after the first bare mention of the title."""
+    words = _balanced_quotes([t for t in tokens if t.strip()])
+    words = _trim_dangling(_balanced_brackets(_trim_dangling(words)))
+    if not words:
+        return ""
+    words = [_cased(word, casing or {}) for word in words]
+    words = _capitalise_sentences(words)
+    if words[-1] not in SENTENCE_ENDS and not (words[-1] == '"' and len(words) > 1 and words[-2] in SENTENCE_ENDS):
+        words.append(".")
+    return " ".join(detokenize(_fill(words, names, credit)).split())
+
+
+def _balanced_quotes(words: list[str]) -> list[str]:
+    """Drop the model's quote marks when they do not pair up, and any right around a placeholder (the title
+    gets quotes of its own)."""
+    quotes = [i for i, w in enumerate(words) if w == '"']
+    drop = set(quotes) if len(quotes) % 2 else set()
+    for i in quotes:
+        if (i + 1 < len(words) and words[i + 1] in PLACEHOLDERS) or (i > 0 and words[i - 1] in PLACEHOLDERS):
+            drop.add(i)
+    kept = [w for i, w in enumerate(words) if i not in drop]
+    if kept.count('"') % 2:  # dropping around a placeholder can leave one of a pair
+        kept = [w for w in kept if w != '"']
+    return kept
+
+
+def _balanced_brackets(words: list[str]) -> list[str]:
+    """Drop any bracket without its partner."""
+    unmatched, opened = set(), []
+    for i, word in enumerate(words):
+        if word == "(":
+            opened.append(i)
+        elif word == ")":
+            if opened:
+                opened.pop()
+            else:
+                unmatched.add(i)
+    unmatched.update(opened)
+    return [w for i, w in enumerate(words) if i not in unmatched]
+
+
+def _trim_dangling(words: list[str]) -> list[str]:
+    """No sentence starts with punctuation or a clitic, or ends on a comma, a dash or an open bracket."""
+    start, end = 0, len(words)
+    while start < end and words[start] in _NO_START:
+        start += 1
+    while end > start and words[end - 1] in _NO_END:
+        end -= 1
+    return words[start:end]
+
+
+def _cased(word: str, casing: Mapping[str, str]) -> str:
+    if word in PLACEHOLDERS:
+        return word
+    if word == "i":
+        return "I"
+    return casing.get(word, word)
+
+
+def _capitalise_sentences(words: list[str]) -> list[str]:
+    """Capitalise the first word of each sentence; names keep their own casing ("dvsn", "of Montreal")."""
+    out, start = [], True
+    for word in words:
+        if start and word in PLACEHOLDERS:
+            start = False
+        elif start and word[:1].isalpha():
+            word, start = word[0].upper() + word[1:], False
+        elif word in SENTENCE_ENDS:
+            start = True
+        out.append(word)
+    return out
+
+
+def _fill(words: list[str], names: Names, credit: bool) -> list[str]:
+    """Swap placeholders (and a following "'s") for the names. Guests are credited once, after the first bare
+    title, or after the artist when the title is followed by "by <artist>"."""
+    out: list[str] = []
+    pending = credit and bool(names.featuring)
+    i = 0
+    while i < len(words):
+        word, owns = words[i], i + 1 < len(words) and words[i + 1] == "'s"
+        if word not in PLACEHOLDERS:
+            out.append(word)
+            i += 1
+            continue
+        name = names.artist if word == ARTIST else quoted_title(names.song)
+        out.append(possessive(name) if owns and word == ARTIST else name + "'s" if owns else name)
+        i += 2 if owns else 1
+        by_artist = words[i : i + 2] == ["by", ARTIST] and words[i + 2 : i + 3] != ["'s"]
+        if pending and word == SONG and not owns:
+            if by_artist:
+                out.extend(["by", names.artist])
+                i += 2
+            out.append(featuring_credit(names.featuring))
+            pending = False
+    return out
+
+
+def names_mentioned(tokens: Iterable[str]) -> bool:
+    """True when the generated tokens name the artist or the song."""
+    return any(token in PLACEHOLDERS for token in tokens)
+
+
+def learn_casing(texts: Iterable[str], vocabulary: Iterable[str]) -> dict[str, str]:
+    """How the corpus capitalises its words mid-sentence ("spotify" -> "Spotify", "u.k." -> "U.K."): the lower-
+    cased words of `vocabulary` whose usual written form is not all lower case."""
+    known = set(vocabulary)
+    forms: dict[str, Counter[str]] = {}
+    for text in texts:
+        text = _PLACEHOLDER_MENTION.sub(" ", unicodedata.normalize("NFC", text))
+        for position, match in enumerate(_CASING_WORD.finditer(text)):
+            word = _CLITIC_TAIL.sub("", match.group(0))
+            start = match.start()
+            if position == 0 or not word or re.search(r"[.!?:]\s*[\"'(]?\s*$", text[:start]):
+                continue  # sentence-initial capitals say nothing about the word
+            key = word.lower()
+            if key in known:
+                forms.setdefault(key, Counter())[word] += 1
+    casing = {}
+    for key, counter in forms.items():
+        form, count = counter.most_common(1)[0]
+        if form != key and count >= _MIN_CASING_SHARE * sum(counter.values()):
+            casing[key] = form
+    return casing

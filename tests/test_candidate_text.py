@@ -1,0 +1,110 @@
+"""Generated tokens -> tweet text: placeholders filled the way people write names, casing, punctuation."""
+
+from __future__ import annotations
+
+import pytest
+
+from deephype.candidate_text import (
+    Names,
+    featuring_credit,
+    learn_casing,
+    names_mentioned,
+    possessive,
+    quoted_title,
+    render,
+    strip_outer_quotes,
+)
+from deephype.tokens import tokenize
+
+MT_JOY = Names("Mt. Joy", "Silver Lining")
+SOFI = Names("Sofi Tukker", "Best Friend", ("NERVO", "The Knocks", "Alisa Ueno"))
+CASING = {"spotify": "Spotify", "london": "London", "u.k": "U.K", "dj": "DJ"}
+
+
+@pytest.mark.parametrize(("model_text", "names", "expected"), [
+    ("<artist> 's new single <song> is a warm folk stomper", MT_JOY,
+     'Mt. Joy\'s new single "Silver Lining" is a warm folk stomper.'),
+    ("the chorus of <song> swells like a sunrise .", MT_JOY, 'The chorus of "Silver Lining" swells like a sunrise.'),
+    ("<song> by <artist> is gorgeous !", MT_JOY, '"Silver Lining" by Mt. Joy is gorgeous!'),
+    ("<song> 's hook never lets go", MT_JOY, '"Silver Lining"\'s hook never lets go.'),
+    ("i have had <song> on repeat , and i ca n't stop", MT_JOY,
+     'I have had "Silver Lining" on repeat, and I can\'t stop.'),
+    ("the london dj put it on spotify in the u.k .", MT_JOY, "The London DJ put it on Spotify in the U.K."),
+    ("<artist> returns with <song> , a hazy anthem ,", MT_JOY, 'Mt. Joy returns with "Silver Lining", a hazy anthem.'),
+    (", and then <artist> sings -", MT_JOY, "And then Mt. Joy sings."),
+    ("is it love ? it is .", MT_JOY, "Is it love? It is."),
+    # the model's own quotes: kept when they pair up, dropped when not, never doubled around the title
+    ('she sings " hold on " over the synths', MT_JOY, 'She sings "hold on" over the synths.'),
+    ('she sings " hold on over the synths', MT_JOY, "She sings hold on over the synths."),
+    ('the single " <song> " is out', MT_JOY, 'The single "Silver Lining" is out.'),
+    ("a hazy song ( with a choir", MT_JOY, "A hazy song with a choir."),
+    ("a hazy song ( with a choir ) .", MT_JOY, "A hazy song (with a choir)."),
+    # featured artists: after the first bare title, or after the artist in "<song> by <artist>"
+    ("<artist> 's <song> is a bouncing anthem", SOFI,
+     'Sofi Tukker\'s "Best Friend" (feat. NERVO, The Knocks & Alisa Ueno) is a bouncing anthem.'),
+    ("<song> by <artist> is a bouncing anthem", SOFI,
+     '"Best Friend" by Sofi Tukker (feat. NERVO, The Knocks & Alisa Ueno) is a bouncing anthem.'),
+    ("<song> 's hook is silly and <song> is joyful", SOFI,
+     '"Best Friend"\'s hook is silly and "Best Friend" (feat. NERVO, The Knocks & Alisa Ueno) is joyful.'),
+    ("<artist> is back with a bouncing anthem", SOFI, "Sofi Tukker is back with a bouncing anthem."),
+    # names keep their own casing at the start of a sentence
+    ("<artist> 's voice floats", Names("dvsn", "Hallucinations"), "dvsn's voice floats."),
+    ("<artist> 's chorus is huge", Names("The Knocks", "Classic"), "The Knocks' chorus is huge."),
+])
+def test_render_fills_names_and_fixes_the_sentence(model_text, names, expected):
+    assert render(tokenize(model_text), names, CASING) == expected
+
+
+def test_render_leaves_out_the_credit_when_asked():
+    assert render(tokenize("<song> is an anthem"), SOFI, credit=False) == '"Best Friend" is an anthem.'
+
+
+def test_render_of_nothing_but_punctuation_is_empty():
+    assert render([",", "-", "("], MT_JOY) == ""
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Mt. Joy", "Mt. Joy's"), ("Bicep", "Bicep's"), ("The Knocks", "The Knocks'"), ("ODESZA", "ODESZA's"),
+    ("HAIM", "HAIM's"), ("Years & Years", "Years & Years'"), ("Fred again..", "Fred again..'s"),
+])
+def test_possessive(name, expected):
+    assert possessive(name) == expected
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Silver Lining", '"Silver Lining"'), ('"Opal"', '"Opal"'), ("“Opal”", '"Opal"'), ("'Opal'", '"Opal"'),
+    ('The "Real" Thing', "\"The 'Real' Thing\""), ("Opal (Four Tet Remix)", '"Opal (Four Tet Remix)"'),
+])
+def test_titles_are_double_quoted_once(title, expected):
+    assert quoted_title(strip_outer_quotes(title)) == expected
+    assert quoted_title(Names("x", title).song) == expected
+
+
+@pytest.mark.parametrize(("guests", "expected"), [
+    ((), ""), (("NERVO",), "(feat. NERVO)"), (("NERVO", "The Knocks"), "(feat. NERVO & The Knocks)"),
+    (("A", "B", "C"), "(feat. A, B & C)"),
+])
+def test_featuring_credit(guests, expected):
+    assert featuring_credit(guests) == expected
+
+
+def test_names_are_tidied():
+    names = Names("  Sofi   Tukker ", " “Best  Friend” ", ("NERVO ", " "))
+    assert (names.artist, names.song, names.featuring) == ("Sofi Tukker", "Best Friend", ("NERVO",))
+
+
+@pytest.mark.parametrize(("tokens", "named"), [
+    (["<artist>", "returns"], True), (["a", "song", "<song>"], True), (["no", "names", "here"], False), ([], False),
+])
+def test_names_mentioned(tokens, named):
+    assert names_mentioned(tokens) is named
+
+
+def test_learn_casing_reads_mid_sentence_forms_only():
+    texts = [
+        "We heard it on Spotify first.", "It is streaming on Spotify now.", "Stream it on spotify today.",
+        "Later it went to the U.K. charts.", "Dreamy synths float above.", "The band met in London.",
+        "<artist>'s Spotify page says so.", "Songs like this are rare.",
+    ]
+    casing = learn_casing(texts, ["spotify", "u.k", "london", "dreamy", "songs", "the", "artist"])
+    assert casing == {"spotify": "Spotify", "u.k": "U.K", "london": "London"}
