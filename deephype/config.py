@@ -69,6 +69,12 @@ class GenerationConfig:
     max_tokens: int = 40
     max_chars: int = 280
     blocklist: tuple[str, ...] = ()
+    hashtag: str = ""  # appended to every post ("" for none); its length is kept free in every candidate
+    # Ranking: relevance = fluency (the LM's mean log-probability per token, about -3 to -4) + the weighted terms.
+    mention_weight: float = 1.0  # a post that names neither artist nor song is useless to a curator
+    novelty_weight: float = 1.0  # times the share of 4-grams no corpus sentence has: stock phrases rank lower
+    topic_weight: float = 0.5  # times the topic reward in [-1, 1], when the bundle has a topic model
+    diversity_weight: float = 1.0  # times the word overlap with a better candidate: five ways to say it, not one
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,38 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class TopicsConfig:
+    num_topics: int = 10  # sentences are short (about 8 content words): more topics only split noise
+    passes: int = 20  # passes over the training sentences; the topics stop moving after about 15
+    iterations: int = 100  # E-step iterations per sentence while training
+    seed: int = 13  # seeds gensim's initial topics, so `train lda` is reproducible
+    no_below: int = 5  # a word must appear in this many training sentences to be a topic word
+    no_above: float = 0.5  # ...and in at most this share of them
+    # The weight rule (deephype/topic_weights.py): topics are ranked by descriptive minus promotional share.
+    top_words: int = 30  # how many of a topic's most likely words the rule reads
+    preferred_fraction: float = 0.33  # share of topics, best first, weighted +1 (a third)
+    avoided_fraction: float = 0.33  # share of topics, worst first, weighted -1
+    topic_weights: tuple[int, ...] = ()  # +1 / 0 / -1 per topic; empty: the weights picked into the bundle
+
+    def __post_init__(self) -> None:
+        for key in ("num_topics", "passes", "iterations", "no_below", "top_words"):
+            if getattr(self, key) < 1:
+                raise ConfigError(f"config key 'topics.{key}' must be at least 1, got {getattr(self, key)}")
+        if self.num_topics < 2:
+            raise ConfigError(f"config key 'topics.num_topics' must be at least 2, got {self.num_topics}")
+        if not 0 < self.no_above <= 1:
+            raise ConfigError(f"config key 'topics.no_above' must be above 0 and at most 1, got {self.no_above}")
+        if min(self.preferred_fraction, self.avoided_fraction) < 0 or (
+                self.preferred_fraction + self.avoided_fraction > 1):
+            raise ConfigError("config keys 'topics.preferred_fraction' and 'topics.avoided_fraction' must not be "
+                              f"negative nor add up to more than 1, got {self.preferred_fraction} and "
+                              f"{self.avoided_fraction}")
+        bad = [w for w in self.topic_weights if w not in (-1, 0, 1)]
+        if bad:
+            raise ConfigError(f"config key 'topics.topic_weights' takes only 1, 0 and -1 (one per topic), got {bad[0]}")
+
+
+@dataclass(frozen=True)
 class Settings:
     paths: PathsConfig = field(default_factory=PathsConfig)
     data: DataConfig = field(default_factory=DataConfig)
@@ -159,6 +197,7 @@ class Settings:
     x: XConfig = field(default_factory=XConfig)
     bot: BotConfig = field(default_factory=BotConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    topics: TopicsConfig = field(default_factory=TopicsConfig)
     base_dir: str = str(PROJECT_ROOT)  # where relative paths start; set by load_settings
 
     def path(self, name: str) -> Path:
