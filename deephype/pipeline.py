@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from deephype import text as cleaning
+from deephype.boilerplate import boilerplate_reason
 from deephype.config import DataConfig
 from deephype.genres import UNKNOWN, GenreLookup
 from deephype.posts import PostsFile, RawPost
@@ -72,6 +73,15 @@ def _song_line(line: str) -> SongRef | None:
     return parse_title(line) if len(line) <= 120 and len(line.split()) <= 14 else None
 
 
+# Line rules that also mark a single sentence as promotion rather than commentary ("out now via ...").
+_PROMOTIONAL_REASONS = {"release_info", "tour_dates", "call_to_action", "social", "tags", "caption", "dateline"}
+
+
+def _promotional(sentence: str) -> str | None:
+    reason = boilerplate_reason(sentence)
+    return reason if reason in _PROMOTIONAL_REASONS else None
+
+
 def commentary_lines(post: RawPost, config: DataConfig, funnel: Funnel, counts: SentenceCounts) -> list[str]:
     """Repaired content lines that are neither boilerplate nor non-English."""
     kept = []
@@ -102,7 +112,7 @@ def sentences_of(lines: list[str], ref: SongRef, config: DataConfig, funnel: Fun
                 funnel.drop("sentence:too_short" if n_words < config.min_words else "sentence:too_long")
                 continue
             counts.length_ok += 1
-            reason = cleaning.residue_reason(sentence)
+            reason = cleaning.residue_reason(sentence) or _promotional(sentence)
             if reason:
                 funnel.drop(f"sentence:{reason}")
                 continue
@@ -163,7 +173,7 @@ def _record_funnel(funnel: Funnel, posts_file: PostsFile, outcomes: list[PostOut
         kept -= reasons[reason]
         funnel.add(step, kept, reasons[reason], "posts")
     funnel.add("commentary lines", counts.lines_kept, counts.lines - counts.lines_kept, "lines")
-    funnel.add("sentences of 5-40 words", counts.length_ok, counts.split - counts.length_ok, "sentences")
+    funnel.add("sentences of sensible length", counts.length_ok, counts.split - counts.length_ok, "sentences")
     funnel.add("clean sentences", counts.clean, counts.length_ok - counts.clean, "sentences")
     funnel.add("unique sentences", counts.unique, counts.clean - counts.unique, "sentences")
     funnel.total_posts = total  # type: ignore[attr-defined]

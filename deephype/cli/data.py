@@ -54,7 +54,7 @@ def build(settings: Settings, posts_path: str | None, db: str | None, as_json: b
 def format_funnel(card: dict) -> str:
     lines = ["Funnel:"]
     for step in card["funnel"]:
-        lines.append(f"  {step['step']:<26} {step['kept']:>7,} {step['unit']:<9} (dropped {step['dropped']:,})")
+        lines.append(f"  {step['step']:<30} {step['kept']:>7,} {step['unit']:<9} (dropped {step['dropped']:,})")
     lines.append(f"Sentences with a real genre: {card['sentences_with_genre']:,} of {card['sentences']:,} "
                  f"({card['genre_coverage']:.1%}); by source: {json.dumps(card['coverage_by_source'])}")
     lines.append(f"Built in {card['build_seconds']} s")
