@@ -69,6 +69,12 @@ class GenerationConfig:
     max_tokens: int = 40
     max_chars: int = 280
     blocklist: tuple[str, ...] = ()
+    hashtag: str = ""  # appended to every post ("" for none); its length is kept free in every candidate
+    # Ranking: relevance = fluency (the LM's mean log-probability per token, about -3 to -4) + the weighted terms.
+    mention_weight: float = 1.0  # a post that names neither artist nor song is useless to a curator
+    novelty_weight: float = 1.0  # times the share of 4-grams no corpus sentence has: stock phrases rank lower
+    topic_weight: float = 0.5  # times the topic reward in [-1, 1], when the bundle has a topic model
+    diversity_weight: float = 1.0  # times the word overlap with a better candidate: five ways to say it, not one
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,180 @@
+"""The Generator: load the model bundle once; for a song and its genres, sample many sentences in one batch, turn
+them into tweet-ready text, filter them and return the best few, ranked and diverse.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from deephype.candidate_filters import TOO_LONG, Blocklist, SampleFilter, fits
+from deephype.candidate_text import Names, names_mentioned, render
+from deephype.checkpoint import LoadedModel, load_bundle
+from deephype.conditions import ConditionLabels
+from deephype.config import Settings
+from deephype.corpus_index import CorpusIndex, load_corpus_index
+from deephype.errors import InputError, ModelError
+from deephype.ranking import RankingWeights, fluency, pick_diverse, relevance
+from deephype.sampling import Decoded, DecodeOptions, sample
+from deephype.tokens import detokenize
+from deephype.vocab import condition_vector
+
+log = logging.getLogger(__name__)
+
+EXAMPLE = 'generate("Mt. Joy", "Silver Lining", ["indie folk"])'
+DUPLICATE = "duplicate"  # a sample the batch already holds: not a rejection, but not a new candidate either
+PRIOR = "prior"  # where the latents come from until the bundle has an LC-GAN generator
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    score: float  # ranking score: higher is better; candidates come best first
+    details: dict[str, float]  # the terms behind the score (fluency, novelty, names_song, topic, ...)
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One batch's outcome: the candidates, and what happened to the other samples."""
+
+    candidates: list[Candidate]
+    samples: int
+    passed: int  # distinct samples that passed every filter, of which the candidates are the best
+    rejected: Counter[str] = field(default_factory=Counter)  # reason -> how many samples it turned away
+    seed: int = 0
+    condition_labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Draft:
+    tokens: tuple[str, ...]  # with placeholders
+    text: str  # tweet-ready, names filled in
+
+
+class Generator:
+    """A loaded CVAE with its LM yardstick, corpus index and (when the bundle has one) topic reward."""
+
+    def __init__(self, settings: Settings, cvae: LoadedModel, lm: LoadedModel, index: CorpusIndex,
+                 topic_reward: Any | None = None):
+        self.settings = settings
+        self.cvae, self.lm, self.index, self.topic_reward = cvae, lm, index, topic_reward
+        self.labels = ConditionLabels(list(cvae.conditions))
+        config = settings.generation
+        self.sample_filter = SampleFilter(cvae.vocab, index, Blocklist(config.blocklist), settings.data.min_words)
+        self.weights = RankingWeights.from_config(config)
+        self.options = DecodeOptions(max_tokens=config.max_tokens, temperature=config.temperature, top_p=config.top_p)
+        self.latent_source = PRIOR
+
+    @classmethod
+    def load(cls, settings: Settings, model_dir: Path | None = None) -> Generator:
+        """Load the bundle (default: paths.model_dir) once; the corpus index is built on first use if missing."""
+        model_dir = Path(model_dir) if model_dir else settings.path("model_dir")
+        cvae, lm = load_bundle(model_dir)
+        index = load_corpus_index(model_dir, cvae.vocab.words, settings.path("corpus_db"))
+        generator = cls(settings, cvae, lm, index, _topic_reward(model_dir, settings))
+        log.info("generator loaded from %s: latents from the %s (the bundle has no LC-GAN generator), ranking %s "
+                 "the topic reward", model_dir, generator.latent_source,
+                 "with" if generator.topic_reward else "without")
+        return generator
+
+    def generate(self, artist: str, song: str, genres: Sequence[str], n: int | None = None,
+                 featuring: Sequence[str] = (), reserved_chars: int = 0, seed: int | None = None) -> list[Candidate]:
+        """The n best candidates (default: generation.candidates), best first; fewer when fewer samples pass."""
+        return self.sample_candidates(artist, song, genres, n, featuring, reserved_chars, seed).candidates
+
+    def sample_candidates(self, artist: str, song: str, genres: Sequence[str], n: int | None = None,
+                          featuring: Sequence[str] = (), reserved_chars: int = 0,
+                          seed: int | None = None) -> Generation:
+        """`generate`, with the count of samples each filter turned away."""
+        n = self.settings.generation.candidates if n is None else n
+        _check_request(artist, song, n, reserved_chars)
+        seed = random.SystemRandom().randrange(2**31) if seed is None else seed
+        labels = self.labels.map(genres)
+        condition = condition_vector(labels, self.cvae.conditions)  # (C,)
+        samples = self.settings.generation.samples
+        decoded = sample(self.cvae.model, self.cvae.vocab, condition.expand(samples, -1), seed, self.options)
+        names = Names(artist, song, tuple(featuring))
+        drafts, rejected = self._drafts(decoded, names, reserved_chars)
+        candidates = self._rank(drafts, condition, n, seed)
+        log.info("%s - %s (%s): %d of %d samples passed the filters %s; %d returned", artist, song,
+                 ", ".join(labels), len(drafts), samples, dict(rejected), len(candidates))
+        return Generation(candidates, samples, len(drafts), rejected, seed, labels)
+
+    def _drafts(self, decoded: Sequence[Decoded], names: Names, reserved_chars: int) -> tuple[list[_Draft], Counter]:
+        """Samples that pass every filter, as text, each once; the others counted by reason."""
+        drafts: dict[tuple[str, ...], _Draft] = {}
+        rejected: Counter[str] = Counter()
+        max_chars = self.settings.generation.max_chars
+        for sentence in decoded:
+            tokens = sentence.tokens
+            reason = self.sample_filter.rejection(tokens, sentence.finished)
+            if reason is None and tokens in drafts:
+                reason = DUPLICATE
+            elif reason is None:
+                text = self._text(tokens, names, reserved_chars, max_chars)
+                if text is None:
+                    reason = TOO_LONG
+                else:
+                    drafts[tokens] = _Draft(tokens, text)
+            if reason:
+                rejected[reason] += 1
+        return list(drafts.values()), rejected
+
+    def _text(self, tokens: tuple[str, ...], names: Names, reserved_chars: int, max_chars: int) -> str | None:
+        """The tweet text, crediting featured artists only when that still fits; None when nothing fits."""
+        for credit in (True, False):
+            text = render(tokens, names, self.index.casing, credit=credit)
+            if fits(text, reserved_chars, max_chars):
+                return text
+        return None
+
+    def _rank(self, drafts: list[_Draft], condition: torch.Tensor, n: int, seed: int) -> list[Candidate]:
+        tokens = [draft.tokens for draft in drafts]
+        details = [
+            {"fluency": value, "novelty": self.index.novelty(t), "names_song": float(names_mentioned(t))}
+            for value, t in zip(fluency(self.lm.model, self.lm.vocab, tokens, condition), tokens, strict=True)
+        ]
+        if self.topic_reward is not None and drafts:
+            rewards = self.topic_reward.reward([detokenize(list(t)) for t in tokens])
+            for row, reward in zip(details, rewards, strict=True):
+                row["topic"] = float(reward)
+        relevances = [relevance(row, self.weights) for row in details]
+        ranked = pick_diverse(tokens, relevances, n, self.weights.diversity)
+        return [
+            Candidate(drafts[r.position].text, round(r.score, 4), {
+                **{k: round(v, 4) for k, v in details[r.position].items()},
+                "relevance": round(relevances[r.position], 4), "redundancy": round(r.redundancy, 4),
+                "seed": float(seed),
+            })
+            for r in ranked
+        ]
+
+
+def _check_request(artist: str, song: str, n: int, reserved_chars: int) -> None:
+    if not isinstance(artist, str) or not artist.strip() or not isinstance(song, str) or not song.strip():
+        raise InputError(f"candidates need an artist and a song, for example {EXAMPLE}")
+    if n < 1:
+        raise InputError(f"ask for at least one candidate (got n={n}), for example {EXAMPLE}")
+    if reserved_chars < 0:
+        raise InputError(f"reserved_chars counts what the post adds and cannot be negative (got {reserved_chars})")
+
+
+def _topic_reward(model_dir: Path, settings: Settings) -> Any | None:
+    """The bundle's topic reward, or None when it has no topic model (or its weights are unusable: logged)."""
+    from deephype.topic_model import lda_path
+    from deephype.topic_reward import load_topic_reward
+
+    if not lda_path(model_dir).is_file():
+        return None
+    try:
+        return load_topic_reward(model_dir, settings.topics)
+    except ModelError as error:
+        log.warning("ranking without the topic reward: %s", error)
+        return None

@@ -1,0 +1,153 @@
+"""The Generator on a tiny trained bundle: loading, filters holding for every candidate, ranking, reproducibility;
+and the ranking pieces (relevance, maximal marginal relevance) on their own."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+from tiny_bundle import train_tiny_bundle
+
+from deephype.candidate_filters import tweet_length
+from deephype.config import GenerationConfig, Settings, TopicsConfig
+from deephype.corpus_index import INDEX_FILE
+from deephype.errors import InputError, ModelError
+from deephype.generate import PRIOR, Candidate, Generator
+from deephype.ranking import RankingWeights, overlap, pick_diverse, relevance, word_set
+from deephype.topic_model import TopicModel, save_topic_model
+
+SONGS = [
+    ("Mt. Joy", "Silver Lining", ["indie folk"], ()),
+    ("Opia", "Four Winds", ["indie pop"], ()),
+    ("Sofi Tukker", "Best Friend", ["electropop"], ("NERVO", "The Knocks")),
+    ("米津玄師", "Lemon", [], ()),
+]
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory) -> Settings:
+    return train_tiny_bundle(tmp_path_factory.mktemp("generate"))
+
+
+@pytest.fixture(scope="module")
+def generator(settings) -> Generator:
+    return Generator.load(settings)
+
+
+def test_load_builds_the_corpus_index_into_the_bundle_then_needs_no_corpus(settings, generator):
+    assert (settings.path("model_dir") / INDEX_FILE).is_file()
+    elsewhere = dataclasses.replace(settings, paths=dataclasses.replace(settings.paths, corpus_db="/nonexistent.db"))
+    again = Generator.load(elsewhere)
+    assert again.index == generator.index
+    assert again.latent_source == PRIOR and again.topic_reward is None
+
+
+def test_load_without_a_bundle_says_how_to_get_one(settings, tmp_path):
+    with pytest.raises(ModelError, match="deephype train cvae"):
+        Generator.load(settings, tmp_path)
+
+
+@pytest.mark.parametrize(("artist", "song", "genres", "featuring"), SONGS)
+def test_every_candidate_passes_the_filters(generator, artist, song, genres, featuring):
+    generation = generator.sample_candidates(artist, song, genres, n=5, featuring=featuring, reserved_chars=24,
+                                             seed=7)
+    assert generation.passed + sum(generation.rejected.values()) == generator.settings.generation.samples
+    assert 1 <= len(generation.candidates) <= 5
+    for candidate in generation.candidates:
+        assert isinstance(candidate, Candidate)
+        assert tweet_length(candidate.text) + 24 <= 280
+        assert "<" not in candidate.text and not re.search(r"\b(\w+) \1\b", candidate.text, re.IGNORECASE)
+        assert candidate.text[0].isupper() or candidate.text.startswith(('"', artist))
+        assert candidate.text.endswith((".", "!", "?", '"'))
+        assert {"fluency", "novelty", "names_song", "relevance", "redundancy"} <= set(candidate.details)
+    scores = [c.score for c in generation.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert len({c.text for c in generation.candidates}) == len(generation.candidates)
+
+
+def test_the_same_seed_writes_the_same_candidates(generator):
+    first = generator.generate("Bicep", "Opal", ["indie pop"], seed=3)
+    assert first == generator.generate("Bicep", "Opal", ["indie pop"], seed=3)
+    assert first != generator.generate("Bicep", "Opal", ["indie pop"], seed=4)
+    assert len(first) == generator.settings.generation.candidates
+
+
+def test_reserved_characters_shorten_what_is_kept(generator):
+    generation = generator.sample_candidates("Bicep", "Opal", [], n=64, reserved_chars=200, seed=5)
+    assert all(tweet_length(c.text) <= 80 for c in generation.candidates)
+    assert generation.rejected["too_long"] > 0
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"artist": " "}, "need an artist and a song, for example"),
+    ({"song": ""}, "need an artist and a song, for example"),
+    ({"n": 0}, "at least one candidate"),
+    ({"reserved_chars": -1}, "cannot be negative"),
+])
+def test_bad_requests_are_input_errors(generator, kwargs, message):
+    request = {"artist": "Bicep", "song": "Opal", "genres": [], **kwargs}
+    with pytest.raises(InputError, match=message):
+        generator.generate(**request)
+
+
+def test_a_blocklisted_word_never_appears(settings, generator):
+    common = generator.generate("Bicep", "Opal", [], n=20, seed=11)
+    words = [w.lower() for c in common for w in re.findall(r"[a-z]+", c.text.lower())]
+    blocked = max(set(words), key=words.count)
+    strict = dataclasses.replace(settings, generation=GenerationConfig(blocklist=(blocked.upper(),)))
+    kept = Generator(strict, generator.cvae, generator.lm, generator.index).generate("Bicep", "Opal", [], n=20,
+                                                                                     seed=11)
+    assert all(blocked not in re.findall(r"[a-z]+", c.text.lower()) for c in kept)
+
+
+def test_the_topic_reward_joins_the_ranking_when_the_bundle_has_a_topic_model(settings, generator, tmp_path):
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    for name in ("cvae.pt", "lm.pt", INDEX_FILE):
+        (bundle / name).write_bytes((settings.path("model_dir") / name).read_bytes())
+    words = ["hazy", "folk", "warm", "synths", "bassline", "chorus"]
+    lam = np.array([[9, 9, 9, 1, 1, 1], [1, 1, 1, 9, 9, 9]], dtype=np.float32)
+    save_topic_model(TopicModel(words, lam, np.array([0.5, 0.5]), {}), bundle)
+    with_topics = dataclasses.replace(settings, topics=TopicsConfig(num_topics=2, topic_weights=(1, -1)))
+    loaded = Generator.load(with_topics, bundle)
+    assert loaded.topic_reward is not None
+    candidates = loaded.generate("Bicep", "Opal", [], n=5, seed=2)
+    assert all(-1.0 <= c.details["topic"] <= 1.0 for c in candidates)
+    assert "topic" not in generator.generate("Bicep", "Opal", [], n=5, seed=2)[0].details
+
+
+WEIGHTS = RankingWeights(mention=1.0, novelty=0.5, topic=0.5, diversity=1.0)
+
+
+@pytest.mark.parametrize(("details", "expected"), [
+    ({"fluency": -3.0, "names_song": 1.0, "novelty": 1.0}, -3.0 + 1.0 + 0.5),
+    ({"fluency": -3.0, "names_song": 0.0, "novelty": 0.0}, -3.0),
+    ({"fluency": -3.0, "names_song": 0.0, "novelty": 0.0, "topic": -1.0}, -3.5),
+])
+def test_relevance(details, expected):
+    assert relevance(details, WEIGHTS) == pytest.approx(expected)
+
+
+def test_word_overlap_ignores_names_and_punctuation():
+    a = word_set(["<artist>", "'s", "hazy", "anthem", "."])
+    assert a == {"'s", "hazy", "anthem"}
+    assert overlap(a, word_set(["<song>", "is", "a", "hazy", "anthem", "!"])) == pytest.approx(2 / 5)
+    assert overlap(frozenset(), frozenset()) == 0.0
+
+
+@pytest.mark.parametrize(("sentences", "relevances", "n", "diversity", "order"), [
+    # without a diversity penalty, plain relevance order
+    ([["a", "b"], ["a", "b"], ["c", "d"]], [3.0, 2.9, 1.0], 3, 0.0, [0, 1, 2]),
+    # a near copy of the best drops below a different, weaker sentence
+    ([["a", "b"], ["a", "b"], ["c", "d"]], [3.0, 2.9, 2.5], 3, 1.0, [0, 2, 1]),
+    ([["a", "b"], ["a", "b"], ["c", "d"]], [3.0, 2.9, 1.0], 2, 1.0, [0, 1]),  # 2.9 - 1 > 1.0 - 0
+    ([["a"]], [1.0], 5, 1.0, [0]),
+    ([], [], 5, 1.0, []),
+])
+def test_pick_diverse(sentences, relevances, n, diversity, order):
+    picked = pick_diverse(sentences, relevances, n, diversity)
+    assert [p.position for p in picked] == order
+    scores = [p.score for p in picked]
+    assert scores == sorted(scores, reverse=True)
