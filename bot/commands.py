@@ -17,13 +17,13 @@ from bot import blocks as bk
 from bot.publish import Origin, post_song
 from bot.services import Busy, Services
 from deephype.errors import DeephypeError
-from deephype.songs import SongRef, detect_song
+from deephype.hype import SongRequestError, read_song
+from deephype.songs import SongRef
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/hype"
 EXAMPLE = f"`{COMMAND} M83 - Midnight City`"
-MAX_ARGUMENT = 300  # the longest real "artist feat. guests - title (remix)" is well under this
 HELP_WORDS = {"help", "-h", "--help", "?"}
 
 
@@ -38,18 +38,14 @@ class Reading:
 def read_argument(text: str, approve_emoji: str = "white_check_mark", reject_emoji: str = "x",
                   channel: str = "the curation channel") -> Reading:
     """Help, a malformed argument explained with an example, or the song to write about."""
-    text = " ".join(text.split())
-    if text.lower() in HELP_WORDS:
+    if " ".join(text.split()).lower() in HELP_WORDS:
         return Reading(bk.help_text(approve_emoji, reject_emoji, COMMAND))
-    if not text:
-        return Reading(f"Tell me which song: `{COMMAND} <artist> - <song>`, for example {EXAMPLE}.")
-    if len(text) > MAX_ARGUMENT:
-        return Reading(f"That is {len(text):,} characters; I need just an artist and a title, "
-                       f"like {EXAMPLE}.")
-    song = detect_song(text)
-    if song is None:
-        return Reading(f"I couldn't find an artist and a song in “{bk.escape(text)}”. Write it as "
-                       f"`{COMMAND} <artist> - <song>`, for example {EXAMPLE}.")
+    try:
+        song = read_song(text)
+    except SongRequestError as error:
+        reason = bk.escape(str(error))
+        return Reading(f"{reason[:1].upper()}{reason[1:]}. Usage: `{COMMAND} <artist> - <song>`, "
+                       f"for example {EXAMPLE}; `{COMMAND} help` says more.")
     return Reading(f"Writing about {bk.escape(_title(song))}… the candidates will appear in {channel}.", song)
 
 
@@ -60,7 +56,7 @@ def write_for(services: Services, client: WebClient, respond: Callable[..., Any]
     try:
         result = services.write(argument)
         posted = post_song(client, services.store, services.settings.bot.channel, result,
-                           Origin("command", requested_by=user, featuring=song.featuring))
+                           Origin("command", requested_by=user))
     except DeephypeError as error:
         _respond(respond, f"I couldn't write about {title}: {error}")
         return

@@ -41,7 +41,6 @@ class Origin:
 
     kind: str  # "command", "timeline" or "regenerate"
     requested_by: str | None = None
-    featuring: tuple[str, ...] = ()
     source_tweet_id: str | None = None
     source_tweet_url: str | None = None
 
@@ -58,7 +57,7 @@ def post_song(client: WebClient, store: Store, channel: str, result: HypeResult,
     """Record `result` as a request with its candidates, then post the header and one reply per candidate."""
     request_id = curation.create_request(
         store, origin.kind, result.artist, result.song, result.genres, result.genre_source,
-        featuring=origin.featuring, requested_by=origin.requested_by, channel=channel,
+        featuring=result.featuring, requested_by=origin.requested_by, channel=channel,
         source_tweet_id=origin.source_tweet_id, source_tweet_url=origin.source_tweet_url)
     if not result.candidates:
         curation.finish_request(store, request_id, error="no candidate passed the filters")

@@ -87,7 +87,6 @@ class Services:
         """Open the store, load the model bundle and the genre chain (Spotify when its variables are set)."""
         from deephype.generate import Generator
         from deephype.song_genres import GenreResolver
-
         from deephype.spotify import SpotifyGenres
 
         store = store or Store.open(settings.path("state_db"))
@@ -105,4 +104,6 @@ class Services:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
+        if self.resolver is not None and self.resolver.spotify is not None:
+            self.resolver.spotify.close()
         self.store.close()

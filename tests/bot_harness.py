@@ -116,8 +116,9 @@ def wait_until(condition: Any, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
-def ephemeral_texts(slack: SlackStandin, user: str) -> list[str]:
-    return [e["text"] for e in slack.ephemerals(user)]
+def ephemeral_texts(slack: SlackStandin, user: str, via: str | None = None) -> list[str]:
+    """What `user` was told privately, oldest first; `via` "chat.postEphemeral" or "response_url" to pick one."""
+    return [e["text"] for e in slack.ephemerals(user) if via in (None, e["via"])]
 
 
 __all__ = ["ANA", "BEN", "C", "SECRET", "BotHarness", "bot_settings", "ephemeral_texts", "wait_until"]
