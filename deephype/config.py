@@ -153,6 +153,11 @@ class ScheduleConfig:
     timezone: str = "Europe/Berlin"
     max_posts_per_day: int = 8
     min_spacing_minutes: int = 60
+    posting_interval_seconds: int = 30  # how often approved candidates are planned and due ones posted
+    post_retries: int = 2  # retries of a post X answered with 5xx (or never received); then a person decides
+    post_retry_seconds: float = 5.0  # wait before the first of those retries, doubling after each
+    pause_minutes: int = 15  # posting pauses this long when X cannot be reached or refuses the keys
+    tweet_attempts: int = 3  # scans that try a failing timeline tweet before it is recorded as failed and skipped
 
 
 @dataclass(frozen=True)

@@ -156,3 +156,85 @@ def stats(store: Store) -> dict[str, Any]:
     requests = _query(store, "SELECT COUNT(*) AS n FROM requests")[0]["n"]
     return {"requests": requests, "candidates": sum(counts.values()), "by_status": counts,
             "decided": decided, "approval_rate": round(approved / decided, 4) if decided else None}
+
+
+# -- posting: approved -> posting -> posted | failed | needs_review, each step a conditional update ---------------
+
+
+def approved_queue(store: Store) -> list[dict[str, Any]]:
+    """Approved candidates in queue order: first approved, first out."""
+    return _query(store, "SELECT * FROM candidates WHERE status = ? ORDER BY decided_at, id", [APPROVED])
+
+
+def plan(store: Store, planned: dict[int, str]) -> list[int]:
+    """Set the planned posting time of approved candidates; returns the ids whose time changed."""
+    changed = []
+    with store.transaction() as db:
+        for candidate_id, when in planned.items():
+            if db.execute("UPDATE candidates SET planned_for = ? WHERE id = ? AND status = ? AND planned_for IS NOT ?",
+                          [when, candidate_id, APPROVED, when]).rowcount:
+                changed.append(candidate_id)
+    return changed
+
+
+def claim_for_posting(store: Store, candidate_id: int, owner: str, at: str,
+                      by_user: str | None = None) -> dict[str, Any] | None:
+    """approved -> posting, once: the one caller that gets the row back may post it; everyone else gets None.
+    `by_user` (a curator's "post now") is recorded in the decision history, taken or not."""
+    with store.transaction() as db:
+        taken = db.execute(
+            "UPDATE candidates SET status = ?, claimed_by = ?, claimed_at = ?, post_attempts = post_attempts + 1,"
+            " error = NULL WHERE id = ? AND status = ?", [POSTING, owner, at, candidate_id, APPROVED]).rowcount
+        row = get_candidate(store, candidate_id)
+        if by_user is not None and row is not None:
+            _record(db, candidate_id, by_user, "post_now", "button", None, None, bool(taken),
+                    None if taken else f"already {row['status']}")
+    return row if taken else None
+
+
+def mark_posted(store: Store, candidate_id: int, owner: str, tweet_id: str, at: str) -> bool:
+    """Record the tweet X accepted. Also from needs_review: a claim flagged while its post was still on the way
+    did go out, and the record should say so."""
+    with store.transaction() as db:
+        return db.execute(
+            "UPDATE candidates SET status = ?, posted_tweet_id = ?, posted_at = ?, error = NULL"
+            " WHERE id = ? AND status IN (?, ?) AND claimed_by IS ?",
+            [POSTED, tweet_id, at, candidate_id, POSTING, NEEDS_REVIEW, owner]).rowcount == 1
+
+
+def mark_failed(store: Store, candidate_id: int, owner: str, reason: str) -> bool:
+    """posting -> failed: X refused the post, so it did not go out."""
+    return _settle_claim(store, candidate_id, owner, FAILED, reason)
+
+
+def flag_needs_review(store: Store, candidate_id: int, owner: str, reason: str) -> bool:
+    """posting -> needs_review: the post may or may not be on X, and only a person can tell."""
+    return _settle_claim(store, candidate_id, owner, NEEDS_REVIEW, reason)
+
+
+def reschedule(store: Store, candidate_id: int, owner: str, reason: str) -> bool:
+    """posting -> approved, back in the queue for a new slot: X did not take the post and said to come back."""
+    with store.transaction() as db:
+        return db.execute(
+            "UPDATE candidates SET status = ?, claimed_by = NULL, claimed_at = NULL, planned_for = NULL, error = ?"
+            " WHERE id = ? AND status = ? AND claimed_by IS ?",
+            [APPROVED, reason, candidate_id, POSTING, owner]).rowcount == 1
+
+
+def _settle_claim(store: Store, candidate_id: int, owner: str, status: str, reason: str) -> bool:
+    with store.transaction() as db:
+        return db.execute("UPDATE candidates SET status = ?, error = ? WHERE id = ? AND status = ? AND claimed_by IS ?",
+                          [status, reason, candidate_id, POSTING, owner]).rowcount == 1
+
+
+def claims_of_others(store: Store, owner: str) -> list[dict[str, Any]]:
+    """Candidates still claimed for posting by another process than `owner`."""
+    return _query(store, "SELECT * FROM candidates WHERE status = ? AND claimed_by IS NOT ? ORDER BY id",
+                  [POSTING, owner])
+
+
+def posts_since(store: Store, since: str) -> list[dict[str, Any]]:
+    """Candidates posted, being posted or perhaps posted (needs_review) since `since`: what the schedule spaces
+    new posts from."""
+    return _query(store, "SELECT * FROM candidates WHERE status IN (?, ?, ?) AND COALESCE(posted_at, claimed_at) >= ?"
+                  " ORDER BY id", [POSTED, POSTING, NEEDS_REVIEW, since])

@@ -85,8 +85,19 @@ def _timeline_tables(db: sqlite_utils.Database) -> None:
     db["cursors"].create({"name": str, "value": str, "updated_at": str}, pk="name")
 
 
+def _posting_columns(db: sqlite_utils.Database) -> None:
+    # Which process claimed a candidate for posting, and when: a claim left by a process that is gone means the
+    # post may or may not have reached X, so a person checks it instead of the bot trying again.
+    db["candidates"].add_column("claimed_by", str)
+    db["candidates"].add_column("claimed_at", str)
+    # How many scans have tried a timeline tweet: a failing tweet is retried a few times, then recorded as failed.
+    db["tweets"].add_column("attempts", int, not_null_default=0)
+    # A tweet already written about (its request has a Slack header) is never written about again.
+    db["requests"].create_index(["source_tweet_id"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _corpus_tables, _genre_cache, _curation_tables, _timeline_tables,
+    _corpus_tables, _genre_cache, _curation_tables, _timeline_tables, _posting_columns,
 ]
 
 
