@@ -81,10 +81,13 @@ def render(tokens: Sequence[str], names: Names, casing: Mapping[str, str] | None
 
 
 def _balanced_quotes(words: list[str]) -> list[str]:
-    """Drop the model's quote marks when they do not pair up, and any right around a placeholder (the title
-    gets quotes of its own)."""
+    """Drop the model's quote marks when they do not pair up, pairs around nothing but punctuation (`","`), and
+    any right around a placeholder (the title gets quotes of its own)."""
     quotes = [i for i, w in enumerate(words) if w == '"']
     drop = set(quotes) if len(quotes) % 2 else set()
+    for start, end in zip(quotes[::2], quotes[1::2], strict=False):
+        if not any(ch.isalnum() for word in words[start + 1 : end] for ch in word):
+            drop.update((start, end))
     for i in quotes:
         if (i + 1 < len(words) and words[i + 1] in PLACEHOLDERS) or (i > 0 and words[i - 1] in PLACEHOLDERS):
             drop.add(i)

@@ -20,7 +20,7 @@ from deephype.checkpoint import LoadedModel, load_bundle
 from deephype.conditions import ConditionLabels
 from deephype.config import Settings
 from deephype.corpus_index import CorpusIndex, load_corpus_index
-from deephype.errors import InputError, ModelError
+from deephype.errors import ConfigError, InputError, ModelError
 from deephype.ranking import RankingWeights, fluency, pick_diverse, relevance
 from deephype.sampling import Decoded, DecodeOptions, sample
 from deephype.tokens import detokenize
@@ -76,6 +76,9 @@ class Generator:
     def load(cls, settings: Settings, model_dir: Path | None = None) -> Generator:
         """Load the bundle (default: paths.model_dir) once; the corpus index is built on first use if missing."""
         model_dir = Path(model_dir) if model_dir else settings.path("model_dir")
+        if settings.generation.threads < 1:
+            raise ConfigError(f"config key 'generation.threads' must be at least 1, got {settings.generation.threads}")
+        torch.set_num_threads(settings.generation.threads)  # process-wide: generation is this process's torch work
         cvae, lm = load_bundle(model_dir)
         index = load_corpus_index(model_dir, cvae.vocab.words, settings.path("corpus_db"))
         generator = cls(settings, cvae, lm, index, _topic_reward(model_dir, settings))

@@ -37,6 +37,7 @@ CASING = {"spotify": "Spotify", "london": "London", "u.k": "U.K", "dj": "DJ"}
     ('she sings " hold on " over the synths', MT_JOY, 'She sings "hold on" over the synths.'),
     ('she sings " hold on over the synths', MT_JOY, "She sings hold on over the synths."),
     ('the single " <song> " is out', MT_JOY, 'The single "Silver Lining" is out.'),
+    ('the album " , " is out', MT_JOY, "The album, is out."),  # quotes around nothing are dropped
     ("a hazy song ( with a choir", MT_JOY, "A hazy song with a choir."),
     ("a hazy song ( with a choir ) .", MT_JOY, "A hazy song (with a choir)."),
     # featured artists: after the first bare title, or after the artist in "<song> by <artist>"
