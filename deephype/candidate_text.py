@@ -10,13 +10,19 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from deephype.english_words import COMMON_ENGLISH_WORDS
 from deephype.tokens import ARTIST, PLACEHOLDERS, SONG, detokenize
 
 SENTENCE_ENDS = {".", "!", "?", "..."}
 _NO_END = {",", ";", ":", "-", "--", "–", "—", "(", "&", "/", "+"}  # a sentence cannot stop on these
 _NO_START = _NO_END | SENTENCE_ENDS | {")", "'s", "n't", "'re", "'ve", "'ll", "'d", "'m", "%"}
 _QUOTES = "\"'“”‘’«»„"
-_MIN_CASING_SHARE = 0.6  # a word takes its capitalised form when at least this share of mid-sentence uses had it
+# A word takes its usual mid-sentence form when at least this share of its uses had it ("spotify" -> "Spotify").
+# Everyday words need near-unanimity and several uses: "forest" and "peace" are capitalised in the corpus mostly
+# inside band names ("Pale Waves"), which a generated sentence rarely reproduces; "london" and "friday" always.
+_MIN_CASING_SHARE = 0.6
+_MIN_COMMON_WORD_SHARE = 0.9
+_MIN_COMMON_WORD_USES = 5
 _CASING_WORD = re.compile(r"[^\W_](?:[\w&]|[-'.](?=[^\W_]))*")
 _PLACEHOLDER_MENTION = re.compile(r"<(?:artist|song)>(?:'s)?")
 _CLITIC_TAIL = re.compile(r"(?:'s|n't|'re|'ve|'ll|'d|'m)$", re.IGNORECASE)
@@ -192,6 +198,9 @@ def learn_casing(texts: Iterable[str], vocabulary: Iterable[str]) -> dict[str, s
     casing = {}
     for key, counter in forms.items():
         form, count = counter.most_common(1)[0]
-        if form != key and count >= _MIN_CASING_SHARE * sum(counter.values()):
+        uses = sum(counter.values())
+        common = key in COMMON_ENGLISH_WORDS
+        share = _MIN_COMMON_WORD_SHARE if common else _MIN_CASING_SHARE
+        if form != key and count >= share * uses and (not common or uses >= _MIN_COMMON_WORD_USES):
             casing[key] = form
     return casing

@@ -118,7 +118,7 @@ def test_novelty_is_graded_by_unseen_four_grams(index):
 
 
 def test_index_learns_casing(index):
-    assert index.casing == {"spotify": "Spotify", "london": "London"}
+    assert index.casing == {"spotify": "Spotify"}  # "London" once is too few for an everyday word
 
 
 def test_token_hash_is_stable_across_processes():

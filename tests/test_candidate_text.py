@@ -104,8 +104,13 @@ def test_names_mentioned(tokens, named):
 def test_learn_casing_reads_mid_sentence_forms_only():
     texts = [
         "We heard it on Spotify first.", "It is streaming on Spotify now.", "Stream it on spotify today.",
-        "Later it went to the U.K. charts.", "Dreamy synths float above.", "The band met in London.",
-        "<artist>'s Spotify page says so.", "Songs like this are rare.",
+        "Later it went to the U.K. charts.", "Dreamy synths float above.", "Songs like this are rare.",
+        "<artist>'s Spotify page says so.",
+        # everyday words need five uses, nearly all capitalised: band names alone do not make "forest" a name
+        *[f"They met in London in {year}." for year in range(2010, 2015)],
+        "Forest Swords and Forest Fire opened.", "A Forest Swords remix.", "A forest of synths.",
+        "Later the Pale Waves set.", "Then Pale Waves played.",
     ]
-    casing = learn_casing(texts, ["spotify", "u.k", "london", "dreamy", "songs", "the", "artist"])
-    assert casing == {"spotify": "Spotify", "u.k": "U.K", "london": "London"}
+    vocabulary = ["spotify", "u.k", "london", "dreamy", "songs", "the", "artist", "forest", "pale"]
+    assert learn_casing(texts, vocabulary) == {"spotify": "Spotify", "u.k": "U.K", "london": "London"}
+    assert "london" not in learn_casing(texts[:-6], vocabulary)  # four uses: too few for an everyday word
