@@ -7,12 +7,12 @@ import json
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks as bk
-from bot import decisions, publish
+from bot import decisions, jobs, publish
 from bot.services import Busy, Services
 from deephype import curation
 from deephype.errors import DeephypeError
@@ -120,6 +120,10 @@ def register(app: App, services: Services) -> None:
     @app.action(bk.REGENERATE)
     def on_regenerate(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         regenerate(services, ack, body, client)
+
+    @app.action(bk.POST_NOW)
+    def on_post_now(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        jobs.post_now(services, context.get(jobs.POSTER), ack, body, client)
 
 
 def _candidate_id(body: dict[str, Any]) -> int | None:

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot import actions, commands, events
+from bot import actions, commands, events, jobs
 from bot.services import Services
 from deephype.config import Settings, secret
 from deephype.errors import ConfigError
@@ -73,7 +73,8 @@ def check_connection(client: WebClient) -> dict:
 
 
 def run(settings: Settings, mode: str | None = None, port: int | None = None) -> None:
-    """Run the bot until Ctrl-C or SIGTERM; jobs already writing are finished before it exits."""
+    """Run the bot, and the timeline scan and posting jobs when X is configured, until Ctrl-C or SIGTERM; jobs
+    already writing or posting are finished before it exits."""
     mode = mode or settings.bot.mode
     tokens = tokens_for(mode)  # before the model loads: a missing token should not take seconds to report
     client = web_client(settings, tokens.bot)
@@ -83,7 +84,9 @@ def run(settings: Settings, mode: str | None = None, port: int | None = None) ->
         log.warning("no curators configured (bot.curators, bot.curator_usergroup): nobody can approve anything")
     app = build_app(services, client, tokens.signing_secret)
     log.info("connected to %s as @%s; listening in %s mode", me.get("team"), me.get("user"), mode)
+    loop = None
     try:
+        loop = jobs.start(services, client, app)  # the timeline scan and the posting job, beside the listeners
         if mode == "socket":
             handler = SocketModeHandler(app, tokens.app)
             try:
@@ -93,4 +96,6 @@ def run(settings: Settings, mode: str | None = None, port: int | None = None) ->
         else:
             app.start(port=port or settings.bot.http_port, path=EVENTS_PATH)
     finally:
+        if loop is not None:
+            loop.shutdown()  # the tweet or post in hand is finished first
         services.close()

@@ -7,6 +7,7 @@ import click
 from deephype.cli.bot import bot_command, history_command, stats_command
 from deephype.cli.common import DeephypeGroup, pass_settings  # noqa: F401  (re-exported for subcommands)
 from deephype.cli.data import data
+from deephype.cli.demo import demo_command
 from deephype.cli.evaluate import evaluate_command, interpolate_command, score_command
 from deephype.cli.hype import detect, hype
 from deephype.cli.topics import lda, topics
@@ -43,3 +44,4 @@ main.add_command(history_command)
 main.add_command(stats_command)
 main.add_command(hype)
 main.add_command(detect)
+main.add_command(demo_command)

@@ -24,10 +24,12 @@ from deephype.store import Store
 @click.option("-v", "--verbose", is_flag=True, help="Log every request Bolt handles.")
 @pass_settings
 def bot_command(settings: Settings, mode: str | None, port: int | None, verbose: bool) -> None:
-    """Run the Slack curation bot: /hype, the candidate buttons and the approve/reject reactions.
+    """Run the Slack curation bot (/hype, the candidate buttons, the approve/reject reactions) and, when the X
+    keys are set, the loop: scan the home timeline for songs and post approved candidates on the schedule.
 
     Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; HTTP mode needs SLACK_BOT_TOKEN and
-    SLACK_SIGNING_SECRET and serves /slack/events. Stop it with Ctrl-C (or SIGTERM).
+    SLACK_SIGNING_SECRET and serves /slack/events. The loop needs X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and
+    X_ACCESS_TOKEN_SECRET. Stop it with Ctrl-C (or SIGTERM): a post in flight is settled first.
     """
     from bot.app import run  # Slack and torch load only when the bot really starts
 
