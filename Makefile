@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job on embedded defaults.
+## The main job: the whole loop offline (timeline scan, Slack curation, posting) against local stand-ins,
+## with the shipped model in data/model; no credentials needed.
 run: $(STAMP)
-	$(BIN)/deephype data build
+	$(BIN)/deephype demo
 
 ## The whole test suite (slow tests included; they are sized for CI).
 test: $(STAMP)
