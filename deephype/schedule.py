@@ -59,6 +59,18 @@ def whole_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
+# The lowest value each numeric key of the schedule section makes sense with.
+MINIMUMS = {"max_posts_per_day": 1, "min_spacing_minutes": 0, "scan_interval_seconds": 1, "timeline_max_tweets": 1,
+            "posting_interval_seconds": 1, "post_retries": 0, "post_retry_seconds": 0, "pause_minutes": 1,
+            "tweet_attempts": 1}
+
+
+def check_limits(config: ScheduleConfig) -> None:
+    for key, minimum in MINIMUMS.items():
+        if getattr(config, key) < minimum:
+            raise ConfigError(f"config key 'schedule.{key}' must be at least {minimum}, got {getattr(config, key)}")
+
+
 class Schedule:
     """Finds the earliest moment a post may go out."""
 
@@ -73,12 +85,7 @@ class Schedule:
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"config key 'schedule.timezone' must be an IANA zone such as Europe/Berlin or UTC, "
                               f"got {config.timezone!r}") from None
-        if config.max_posts_per_day < 1:
-            raise ConfigError(f"config key 'schedule.max_posts_per_day' must be at least 1, "
-                              f"got {config.max_posts_per_day}")
-        if config.min_spacing_minutes < 0:
-            raise ConfigError(f"config key 'schedule.min_spacing_minutes' must not be negative, "
-                              f"got {config.min_spacing_minutes}")
+        check_limits(config)
         return cls(parse_windows(config.posting_windows), zone, config.max_posts_per_day,
                    timedelta(minutes=config.min_spacing_minutes))
 

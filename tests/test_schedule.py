@@ -52,8 +52,12 @@ def test_bad_windows_name_the_key(texts, message):
 
 @pytest.mark.parametrize(("config", "key"), [
     (ScheduleConfig(timezone="Mars/Olympus"), "schedule.timezone"),
-    (ScheduleConfig(max_posts_per_day=0), "schedule.max_posts_per_day"),
-    (ScheduleConfig(min_spacing_minutes=-5), "schedule.min_spacing_minutes"),
+    (ScheduleConfig(max_posts_per_day=0), "schedule.max_posts_per_day' must be at least 1"),
+    (ScheduleConfig(min_spacing_minutes=-5), "schedule.min_spacing_minutes' must be at least 0"),
+    (ScheduleConfig(scan_interval_seconds=0), "schedule.scan_interval_seconds"),
+    (ScheduleConfig(posting_interval_seconds=0), "schedule.posting_interval_seconds"),
+    (ScheduleConfig(post_retries=-1), "schedule.post_retries"),
+    (ScheduleConfig(tweet_attempts=0), "schedule.tweet_attempts"),
 ])
 def test_bad_settings_name_the_key(config, key):
     with pytest.raises(ConfigError, match=key):
