@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
 
 from deephype.batch import Batch
 from deephype.vocab import BOS_ID, PAD_ID, UNK_ID
@@ -22,7 +21,7 @@ class CVAEConfig:
     vocab_size: int  # from the vocabulary the model is trained with
     condition_size: int  # number of condition labels: the length of `a`
     embedding_dim: int = 256  # shared by encoder and decoder, and tied to the output layer (saves V x H weights)
-    hidden_dim: int = 512  # decoder LSTM; the encoder runs hidden_dim // 2 per direction
+    hidden_dim: int = 512  # decoder LSTM; the encoder reads each direction with hidden_dim // 2
     latent_dim: int = 32  # z; with free bits, enough dimensions to carry several nats without collapse
     condition_dim: int = 32  # `a` is projected to this size before it meets z
     dropout: float = 0.3  # on embeddings and decoder outputs: the corpus is small and overfits fast
@@ -66,6 +65,14 @@ def sentence_nll(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return nll.sum(dim=1)
 
 
+def reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Reverse each sequence's first `lengths` steps, leaving its padding in place: (B, T, E) -> (B, T, E)."""
+    positions = torch.arange(x.shape[1]).unsqueeze(0)  # (1, T)
+    source = lengths.unsqueeze(1) - 1 - positions  # (B, T)
+    source = torch.where(source >= 0, source, positions)
+    return x.gather(1, source.unsqueeze(-1).expand(-1, -1, x.shape[2]))
+
+
 class Decoder(nn.Module):
     """An LSTM language model over a fixed context vector: read at every step and the source of the first state."""
 
@@ -100,7 +107,7 @@ class Decoder(nn.Module):
 
 
 class CVAE(nn.Module):
-    """q(z|x) by a bidirectional LSTM; p(x|z, a) by the Decoder on cat(z, proj(a)); prior N(0, I)."""
+    """q(z|x) by a bidirectional LSTM (two one-way ones); p(x|z, a) by the Decoder on cat(z, proj(a)); prior N(0, I)."""
 
     def __init__(self, config: CVAEConfig):
         super().__init__()
@@ -109,17 +116,22 @@ class CVAE(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
         # The encoder does not see `a`: z then holds what the genres don't say, so a sentence's z can be
         # decoded with another song's genres, and encode() needs only the sentence.
-        self.encoder = nn.LSTM(config.embedding_dim, config.hidden_dim // 2, batch_first=True, bidirectional=True)
-        self.to_mu = nn.Linear(2 * (config.hidden_dim // 2), config.latent_dim)
-        self.to_logvar = nn.Linear(2 * (config.hidden_dim // 2), config.latent_dim)
+        # Two one-way LSTMs rather than one bidirectional: on CPU, torch's bidirectional and packed LSTMs run
+        # several times slower, and with causal LSTMs the padding after a sentence cannot touch its last state.
+        half = config.hidden_dim // 2
+        self.encoder_forward = nn.LSTM(config.embedding_dim, half, batch_first=True)
+        self.encoder_backward = nn.LSTM(config.embedding_dim, half, batch_first=True)
+        self.to_mu = nn.Linear(2 * half, config.latent_dim)
+        self.to_logvar = nn.Linear(2 * half, config.latent_dim)
         self.condition = nn.Linear(config.condition_size, config.condition_dim)
 
     def encode(self, tokens: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Posterior parameters for (B, T) ids of `lengths` tokens each -> mu, logvar (B, Z) each."""
         x = self.dropout(self.decoder.embedding(tokens))  # (B, T, E), the decoder's embedding shared
-        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        _, (h, _) = self.encoder(packed)  # h: (2, B, H/2), forward and backward final states
-        summary = torch.cat([h[0], h[1]], dim=-1)  # (B, H)
+        last = (lengths - 1).view(-1, 1, 1).expand(-1, 1, self.encoder_forward.hidden_size)  # (B, 1, H/2)
+        forward, _ = self.encoder_forward(x)  # (B, T, H/2)
+        backward, _ = self.encoder_backward(reverse_padded(x, lengths))  # (B, T, H/2), each sentence read backwards
+        summary = torch.cat([forward.gather(1, last), backward.gather(1, last)], dim=-1).squeeze(1)  # (B, H)
         return self.to_mu(summary), self.to_logvar(summary)
 
     def context(self, z: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:

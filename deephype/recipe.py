@@ -22,6 +22,7 @@ KL_SCHEDULES = ("linear", "cyclical", "constant")
 class Recipe:
     name: str = "custom"  # the file's stem unless set; names the run directory
     seed: int = 13
+    threads: int = 2  # torch threads: the target machine's two cores; 1 is faster when other jobs share them
     # Architecture: None takes the value from the settings' `model:` section.
     min_word_count: int | None = None
     embedding_dim: int | None = None
@@ -84,8 +85,8 @@ def check_recipe(recipe: Recipe) -> None:
     if recipe.kl_schedule not in KL_SCHEDULES:
         choices = ", ".join(KL_SCHEDULES)
         raise ConfigError(f"recipe key 'kl_schedule' must be one of {choices}, got {recipe.kl_schedule!r}")
-    positive = ("min_word_count", "embedding_dim", "hidden_dim", "latent_dim", "condition_dim", "max_vocabulary",
-                "max_tokens", "batch_size", "max_epochs", "kl_period", "importance_samples")
+    positive = ("threads", "min_word_count", "embedding_dim", "hidden_dim", "latent_dim", "condition_dim",
+                "max_vocabulary", "max_tokens", "batch_size", "max_epochs", "kl_period", "importance_samples")
     for key in positive:
         if getattr(recipe, key) < 1:
             raise ConfigError(f"recipe key '{key}' must be at least 1, got {getattr(recipe, key)}")

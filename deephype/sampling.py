@@ -14,6 +14,8 @@ from deephype.lm import LanguageModel
 from deephype.model import CVAE, Decoder
 from deephype.vocab import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Vocabulary
 
+NUCLEUS_CANDIDATES = 1024
+
 
 @dataclass(frozen=True)
 class Decoded:
@@ -58,27 +60,31 @@ def decode_latent(model: CVAE, vocab: Vocabulary, z: torch.Tensor, condition: to
 @torch.inference_mode()
 def decode(decoder: Decoder, context: torch.Tensor, vocab: Vocabulary, options: DecodeOptions,
            generator: torch.Generator | None = None) -> list[Decoded]:
-    """Run the decoder step by step from <bos> for a batch of contexts (N, K) until all emit <eos>."""
+    """Run the decoder step by step from <bos> for a batch of contexts (N, K) until all emit <eos>.
+
+    Finished rows leave the batch, so the later steps only pay for the sentences still being written.
+    """
     was_training = decoder.training
     decoder.eval()
     n = context.shape[0]
+    ids = torch.full((n, options.max_tokens), PAD_ID, dtype=torch.long)  # (N, max_tokens)
+    alive = torch.arange(n)  # rows still writing
     state = decoder.initial_state(context)
-    previous = torch.full((n,), BOS_ID, dtype=torch.long)  # (N,)
-    done = torch.zeros(n, dtype=torch.bool)
-    steps = []
+    previous = torch.full((n,), BOS_ID, dtype=torch.long)  # (alive,)
     for step in range(options.max_tokens):
-        logits, state = decoder(previous.unsqueeze(1), context, state)  # (N, 1, V)
-        logits = forbid(logits[:, -1], previous, step, options)  # (N, V)
-        chosen = logits.argmax(dim=-1) if options.greedy else pick(logits, options, generator)  # (N,)
-        chosen = chosen.masked_fill(done, PAD_ID)
-        steps.append(chosen)
-        done |= chosen == EOS_ID
-        previous = chosen
-        if done.all():
+        logits, state = decoder(previous.unsqueeze(1), context, state)  # (alive, 1, V)
+        logits = forbid(logits[:, -1], previous, step, options)  # (alive, V)
+        chosen = logits.argmax(dim=-1) if options.greedy else pick(logits, options, generator)  # (alive,)
+        ids[alive, step] = chosen
+        going = chosen != EOS_ID
+        if not bool(going.all()):
+            alive, chosen, context = alive[going], chosen[going], context[going]
+            state = (state[0][:, going], state[1][:, going])
+        if alive.numel() == 0:
             break
+        previous = chosen
     decoder.train(was_training)
-    ids = torch.stack(steps, dim=1).tolist() if steps else [[] for _ in range(n)]  # (N, steps)
-    return [Decoded(tokens=tuple(vocab.decode(row)), finished=EOS_ID in row) for row in ids]
+    return [Decoded(tokens=tuple(vocab.decode(row)), finished=EOS_ID in row) for row in ids.tolist()]
 
 
 def forbid(logits: torch.Tensor, previous: torch.Tensor, step: int, options: DecodeOptions) -> torch.Tensor:
@@ -97,9 +103,30 @@ def forbid(logits: torch.Tensor, previous: torch.Tensor, step: int, options: Dec
 def pick(logits: torch.Tensor, options: DecodeOptions, generator: torch.Generator | None) -> torch.Tensor:
     """Sample one token per row from the temperature-scaled nucleus of `logits` (N, V) -> (N,)."""
     probs = torch.softmax(logits / max(options.temperature, 1e-6), dim=-1)  # (N, V)
-    sorted_probs, order = probs.sort(dim=-1, descending=True)
-    # Keep each token whose preceding mass is still under top_p, so the most likely token always stays.
-    outside = sorted_probs.cumsum(dim=-1) - sorted_probs >= options.top_p
-    sorted_probs = sorted_probs.masked_fill(outside, 0.0)
-    choice = torch.multinomial(sorted_probs, 1, generator=generator)  # (N, 1) position in the sorted order
-    return order.gather(1, choice).squeeze(1)
+    if options.top_p >= 1.0:
+        return draw(probs, generator)
+    # A full sort of the vocabulary costs more than the decoder step, and the nucleus nearly always lies
+    # within the top thousand tokens: sort those, and sort in full only the rows where it does not.
+    top, ids = probs.topk(min(NUCLEUS_CANDIDATES, probs.shape[-1]), dim=-1)  # (N, k) each, descending
+    short = top.sum(dim=-1) < options.top_p  # (N,) rows whose nucleus reaches past the top k
+    picked = torch.empty(probs.shape[0], dtype=torch.long)
+    picked[~short] = from_nucleus(top[~short], ids[~short], options.top_p, generator)
+    if bool(short.any()):
+        picked[short] = from_nucleus(*probs[short].sort(dim=-1, descending=True), options.top_p, generator)
+    return picked
+
+
+def from_nucleus(sorted_probs: torch.Tensor, ids: torch.Tensor, top_p: float,
+                 generator: torch.Generator | None) -> torch.Tensor:
+    """Draw from the top_p mass of descending rows (Holtzman et al. 2020); `ids` maps columns to tokens.
+
+    A token stays while the mass before it is under top_p, so the most likely token always stays."""
+    kept = sorted_probs.masked_fill(sorted_probs.cumsum(dim=-1) - sorted_probs >= top_p, 0.0)
+    return ids.gather(1, draw(kept, generator).unsqueeze(1)).squeeze(1)
+
+
+def draw(weights: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
+    """One column per row, with probability proportional to `weights` (N, V), by inverting the CDF."""
+    cdf = weights.cumsum(dim=-1)  # (N, V)
+    u = torch.rand(weights.shape[0], 1, generator=generator) * cdf[:, -1:]  # (N, 1)
+    return torch.searchsorted(cdf, u, right=True).clamp(max=weights.shape[-1] - 1).squeeze(1)

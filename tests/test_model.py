@@ -14,7 +14,7 @@ from deephype.checkpoint import load_bundle, load_model, make_checkpoint, model_
 from deephype.errors import ModelError
 from deephype.likelihood import active_units, encode, importance_terms, lm_log_likelihood, sentence_batch
 from deephype.lm import LanguageModel
-from deephype.model import CVAE, CVAEConfig, Decoder, elbo_loss, free_bits_kl, gaussian_kl
+from deephype.model import CVAE, CVAEConfig, Decoder, elbo_loss, free_bits_kl, gaussian_kl, reverse_padded
 from deephype.sampling import DecodeOptions, decode_latent, sample
 from deephype.tokens import tokenize
 from deephype.vocab import BOS_ID, PAD_ID, UNK_ID, Vocabulary, condition_matrix
@@ -74,6 +74,19 @@ def test_free_bits_give_no_gradient_below_the_floor():
     kl = torch.tensor([[2.0, 0.1]], requires_grad=True)
     free_bits_kl(kl, 0.5).backward()
     assert kl.grad.tolist() == [[1.0, 0.0]]
+
+
+def test_reverse_padded_reverses_only_the_sentence():
+    x = torch.tensor([[1, 2, 3, 0], [4, 5, 6, 7]]).unsqueeze(-1)  # (B=2, T=4, E=1)
+    assert reverse_padded(x, torch.tensor([3, 4])).squeeze(-1).tolist() == [[3, 2, 1, 0], [7, 6, 5, 4]]
+
+
+def test_encoding_ignores_padding():
+    torch.manual_seed(0)
+    model = CVAE(tiny_config()).eval()
+    alone = encode(model, VOCAB, TEXTS[1:2])[0]
+    padded = encode(model, VOCAB, [TEXTS[1], TEXTS[0] + " " + TEXTS[3]])[0][:1]
+    assert torch.allclose(alone, padded, atol=1e-6)
 
 
 def test_word_dropout_replaces_words_but_never_bos_or_padding():

@@ -40,8 +40,6 @@ from training.card import write_model_card
 from training.plots import plot_curves
 from training.schedules import kl_weight
 
-THREADS = 2  # the machines this trains on have two cores, shared; more threads only add contention
-
 
 @dataclass(frozen=True)
 class RunPaths:
@@ -93,7 +91,7 @@ class RunState:
 def train(store: Store, recipe: Recipe, paths: RunPaths, kind: str = "cvae", resume: bool = False,
           progress: bool = True, on_step: Callable[[int], None] | None = None) -> TrainingResult:
     """Train a "cvae" or an "lm" on the corpus in `store` with `recipe`; `on_step(step)` runs after each step."""
-    torch.set_num_threads(THREADS)
+    torch.set_num_threads(recipe.threads)
     data = load_corpus(store, recipe)
     torch.manual_seed(recipe.seed)
     state = new_state(kind, data, recipe)
