@@ -31,7 +31,7 @@ from deephype.vocab import Vocabulary
 from training.batches import Examples, bucket_batches, collate, encode_examples, tokenized
 from training.cvae import CorpusData, load_corpus, new_state, train_step
 
-THREADS = 2  # the machine's cores; the training loop uses the same
+THREADS = 2  # the machine's cores; the training loop uses the same (generation defaults to 1 on shared cores)
 SAMPLES, SAMPLE_TOKENS = 64, 40  # the generation target: 64 samples of up to 40 tokens
 
 
@@ -142,12 +142,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--corpus", type=Path, default=None, help="corpus database (default: paths.corpus_db)")
     parser.add_argument("--recipe", type=Path, default=PROJECT_ROOT / "training" / "recipes" / "full.yaml")
     parser.add_argument("--model", type=Path, default=None, help="shipped bundle to time too (default: model_dir)")
+    parser.add_argument("--threads", type=int, default=THREADS, help="torch threads (the training loop uses 2)")
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    torch.set_num_threads(THREADS)
+    torch.set_num_threads(args.threads)
     settings = load_settings()
     corpus = args.corpus or settings.path("corpus_db")
     if not corpus.is_file():
@@ -160,7 +161,7 @@ def main() -> None:
     # The original kept every word (max_vocab=-1); it reads the same sentences, cut at the same length.
     full_vocab = Vocabulary.build(tokenized(sentences), min_count=1)
     original = encode_examples(sentences, full_vocab, data.conditions, recipe.max_tokens)
-    print(f"machine: {os.cpu_count()} cores, torch threads {THREADS}, load average {os.getloadavg()[0]:.2f} "
+    print(f"machine: {os.cpu_count()} cores, torch threads {args.threads}, load average {os.getloadavg()[0]:.2f} "
           "(other work on the cores slows both sides alike)")
     print(f"corpus: {len(data.train):,} training sentences; vocabulary ours {len(data.vocab):,} "
           f"(cut-off {recipe.min_word_count}, cap {recipe.max_vocabulary:,}), original {len(full_vocab):,} (all words)")
