@@ -70,6 +70,46 @@ def services_for(settings: Settings) -> Services:
                     Curators((ANA,)), WorkPool(1, 8))
 
 
+def settings_from(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    paths = dataclasses.replace(settings.paths, model_dir=str(args.model_dir or settings.path("model_dir")))
+    generation = dataclasses.replace(settings.generation, samples=args.samples or settings.generation.samples)
+    schedule = dataclasses.replace(settings.schedule, timeline_max_tweets=args.tweets)
+    return dataclasses.replace(settings, paths=paths, generation=generation, schedule=schedule)
+
+
+def timed_scan(settings: Settings, tweets: list[tuple[str, str]], x: XStandIn, slack: SlackStandin) -> dict:
+    """Load and warm the model, put the tweets on the timeline, and time one scan job."""
+    settings = dataclasses.replace(
+        settings, x=dataclasses.replace(settings.x, api_base=x.base_url),
+        bot=dataclasses.replace(settings.bot, slack_api_url=slack.base_url, channel=f"#{CURATION_CHANNEL_NAME}"))
+    started = time.perf_counter()
+    services = services_for(settings)
+    loaded = time.perf_counter() - started
+    services.write("Arcade Fire - Wake Up")  # warm up: the first batch pays for lazy initialisation
+    for account, text in tweets:
+        x.add_tweet(text, account)
+    keys = x.environment()
+    loop = Loop(services, web_client(settings, BOT_TOKEN),
+                XClient(settings.x, XCredentials(*(keys[name] for name in CREDENTIAL_VARIABLES))))
+    writes: list[float] = []
+
+    def timed_write(argument: str):
+        begun = time.perf_counter()
+        try:
+            return services.write(argument)
+        finally:
+            writes.append(time.perf_counter() - begun)
+
+    loop.scanner.write = timed_write
+    started, cpu_started = time.perf_counter(), time.process_time()
+    report = loop.scan_job()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    services.close()
+    return {"loaded": loaded, "report": report, "seconds": seconds, "cpu": cpu, "writes": writes,
+            "slack_posts": len(slack.calls_to("chat.postMessage"))}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=None)
@@ -78,54 +118,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=None,
                         help="samples decoded per song  [default: generation.samples]: the scan's main cost")
     args = parser.parse_args(argv)
-    settings = load_settings(args.config)
-    if args.model_dir:
-        settings = dataclasses.replace(settings, paths=dataclasses.replace(settings.paths,
-                                                                            model_dir=str(args.model_dir)))
-    if args.samples:
-        settings = dataclasses.replace(settings, generation=dataclasses.replace(settings.generation,
-                                                                                samples=args.samples))
+    settings = settings_from(args)
     tweets = timeline(args.tweets)
     about_songs = sum(detect_song(text) is not None for _, text in tweets)
     with XStandIn() as x, SlackStandin() as slack:
-        settings = dataclasses.replace(
-            settings, x=dataclasses.replace(settings.x, api_base=x.base_url),
-            bot=dataclasses.replace(settings.bot, slack_api_url=slack.base_url, channel=f"#{CURATION_CHANNEL_NAME}"),
-            schedule=dataclasses.replace(settings.schedule, timeline_max_tweets=args.tweets))
-        started = time.perf_counter()
-        services = services_for(settings)
-        loaded = time.perf_counter() - started
-        services.write("Arcade Fire - Wake Up")  # warm up: the first batch pays for lazy initialisation
-        for account, text in tweets:
-            x.add_tweet(text, account)
-        keys = x.environment()
-        loop = Loop(services, web_client(settings, BOT_TOKEN),
-                    XClient(settings.x, XCredentials(*(keys[name] for name in CREDENTIAL_VARIABLES))))
-        write_seconds: list[float] = []
-
-        def timed_write(argument: str):
-            begun = time.perf_counter()
-            try:
-                return services.write(argument)
-            finally:
-                write_seconds.append(time.perf_counter() - begun)
-
-        loop.scanner.write = timed_write
-        started, cpu_started = time.perf_counter(), time.process_time()
-        report = loop.scan_job()
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        slack_calls = len(slack.calls_to("chat.postMessage"))
-        services.close()
-    print(f"model {settings.path('model_dir')} loaded in {loaded:.1f} s (not counted); "
+        run = timed_scan(settings, tweets, x, slack)
+    seconds, writes = run["seconds"], run["writes"]
+    print(f"model {settings.path('model_dir')} loaded in {run['loaded']:.1f} s (not counted); "
           f"{settings.generation.samples} samples per song")
-    print(f"tweets: {len(tweets)} new, {about_songs} about songs; scan: {report.describe()}")
+    print(f"tweets: {len(tweets)} new, {about_songs} about songs; scan: {run['report'].describe()}")
     print(f"scan time {seconds:.1f} s ({len(tweets) / seconds:.1f} tweets/s); target < 30 s")
     # On shared cores the wall time includes waiting for other processes; the CPU time is what the scan costs.
-    print(f"CPU time of this process during the scan {cpu:.1f} s; load average now {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores")
-    print(f"writing per song tweet: mean {statistics.mean(write_seconds) * 1000:.0f} ms, "
-          f"max {max(write_seconds) * 1000:.0f} ms, total {sum(write_seconds):.1f} s")
-    print(f"the rest (X reads, song detection, store, {slack_calls} Slack posts): {seconds - sum(write_seconds):.1f} s")
+    print(f"CPU time of this process during the scan {run['cpu']:.1f} s; load average now "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"writing per song tweet: mean {statistics.mean(writes) * 1000:.0f} ms, max {max(writes) * 1000:.0f} ms, "
+          f"total {sum(writes):.1f} s")
+    print(f"the rest (X reads, song detection, store, {run['slack_posts']} Slack posts): "
+          f"{seconds - sum(writes):.1f} s")
     return 0 if seconds < 30 else 1
 
 
