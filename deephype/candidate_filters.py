@@ -24,6 +24,7 @@ UNFINISHED = "unfinished"
 TOO_SHORT = "too_short"
 UNKNOWN_WORD = "unknown_word"
 DOUBLED_WORD = "doubled_word"
+MALFORMED = "malformed"  # a clitic with no word to attach to: "it 's n't", ", 's"
 BLOCKED_WORD = "blocked_word"
 COPIED = "copied"
 TOO_LONG = "too_long"
@@ -91,11 +92,29 @@ class SampleFilter:
             return UNKNOWN_WORD
         if has_immediate_repeat(tokens) or _repeated_name(tokens):
             return DOUBLED_WORD
+        if _misplaced_clitic(tokens):
+            return MALFORMED
         if self.blocklist.hit([t for t in tokens if t not in PLACEHOLDERS]):
             return BLOCKED_WORD
         if not self.index.is_novel(tokens):
             return COPIED
         return None
+
+
+_CLITICS = frozenset({"'s", "n't", "'re", "'ve", "'ll", "'d", "'m"})  # as deephype.tokens splits them off
+
+
+def _misplaced_clitic(tokens: Sequence[str]) -> bool:
+    """A clitic after another clitic or after punctuation, or any but a possessive "'s" after a name."""
+    for previous, token in zip(tokens, tokens[1:], strict=False):
+        if token not in _CLITICS:
+            continue
+        if previous in PLACEHOLDERS:
+            if token != "'s":
+                return True
+        elif previous in _CLITICS or not any(ch.isalnum() for ch in previous):
+            return True
+    return False
 
 
 def _repeated_name(tokens: Sequence[str]) -> bool:

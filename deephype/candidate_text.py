@@ -15,6 +15,7 @@ from deephype.tokens import ARTIST, PLACEHOLDERS, SONG, detokenize
 
 SENTENCE_ENDS = {".", "!", "?", "..."}
 _NO_END = {",", ";", ":", "-", "--", "–", "—", "(", "&", "/", "+"}  # a sentence cannot stop on these
+_APOSTROPHES = {"'", "‘", "’", "`"}  # a lone one is a broken quote or clitic, never worth showing
 _NO_START = _NO_END | SENTENCE_ENDS | {")", "'s", "n't", "'re", "'ve", "'ll", "'d", "'m", "%"}
 _QUOTES = "\"'“”‘’«»„"
 # A word takes its usual mid-sentence form when at least this share of its uses had it ("spotify" -> "Spotify").
@@ -71,18 +72,34 @@ def featuring_credit(featuring: Sequence[str]) -> str:
     return f"(feat. {joined})"
 
 
+def tidy_tokens(tokens: Sequence[str]) -> tuple[str, ...]:
+    """Generated tokens as they will be shown: unpaired or empty quotes and brackets dropped, lone apostrophes
+    dropped, no punctuation dangling at either end or just before a full stop, and a full stop at the end.
+    The filters judge these tokens, so what they pass is what gets posted. Tidying tidy tokens changes nothing."""
+    words = [t for t in tokens if t.strip() and t not in _APOSTROPHES]
+    words = _balanced_quotes(words)
+    words = _trim_dangling(_balanced_brackets(_trim_dangling(words)))
+    following = [*words[1:], ""] if words else []
+    words = [w for w, after in zip(words, following, strict=True)
+             if not (w in _NO_END and after in SENTENCE_ENDS)]  # "a mix of us , ." -> "a mix of us ."
+    return tuple(words if _ends_sentence(words) else [*words, "."])
+
+
+def _ends_sentence(words: list[str]) -> bool:
+    """True for nothing at all, or words ending in a full stop (possibly inside a closing quote)."""
+    if not words:
+        return True
+    return words[-1] in SENTENCE_ENDS or (words[-1] == '"' and len(words) > 1 and words[-2] in SENTENCE_ENDS)
+
+
 def render(tokens: Sequence[str], names: Names, casing: Mapping[str, str] | None = None,
            credit: bool = True) -> str:
-    """Readable text for generated tokens: placeholders filled, casing restored, capitals and end punctuation
-    fixed. `credit` adds the featured artists after the first bare mention of the title."""
-    words = _balanced_quotes([t for t in tokens if t.strip()])
-    words = _trim_dangling(_balanced_brackets(_trim_dangling(words)))
+    """Readable text for generated tokens: tidied (see `tidy_tokens`), placeholders filled, casing restored and
+    sentences capitalised. `credit` adds the featured artists after the first bare mention of the title."""
+    words = list(tidy_tokens(tokens))
     if not words:
         return ""
-    words = [_cased(word, casing or {}) for word in words]
-    words = _capitalise_sentences(words)
-    if words[-1] not in SENTENCE_ENDS and not (words[-1] == '"' and len(words) > 1 and words[-2] in SENTENCE_ENDS):
-        words.append(".")
+    words = _capitalise_sentences([_cased(word, casing or {}) for word in words])
     return " ".join(detokenize(_fill(words, names, credit)).split())
 
 

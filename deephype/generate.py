@@ -15,14 +15,14 @@ from typing import Any
 import torch
 
 from deephype.candidate_filters import TOO_LONG, Blocklist, SampleFilter, fits
-from deephype.candidate_text import Names, names_mentioned, render
+from deephype.candidate_text import Names, names_mentioned, render, tidy_tokens
 from deephype.checkpoint import LoadedModel, load_bundle
 from deephype.conditions import ConditionLabels
 from deephype.config import Settings
 from deephype.corpus_index import CorpusIndex, load_corpus_index
 from deephype.errors import ConfigError, InputError, ModelError
 from deephype.ranking import RankingWeights, fluency, pick_diverse, relevance
-from deephype.sampling import Decoded, DecodeOptions, sample
+from deephype.sampling import Decoded, DecodeOptions, decode_latent
 from deephype.tokens import detokenize
 from deephype.vocab import condition_vector
 
@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 
 EXAMPLE = 'generate("Mt. Joy", "Silver Lining", ["indie folk"])'
 DUPLICATE = "duplicate"  # a sample the batch already holds: not a rejection, but not a new candidate either
-PRIOR = "prior"  # where the latents come from until the bundle has an LC-GAN generator
+PRIOR = "prior"  # latents drawn from N(0, I)
+LCGAN = "lcgan"  # prior latents moved by the bundle's LC-GAN generator toward the preferred topics
+LCGAN_FILE = "lcgan.pt"  # the LC-GAN generator's file in a bundle (deephype.lcgan.LCGAN_FILE)
 
 
 @dataclass(frozen=True)
@@ -54,23 +56,25 @@ class Generation:
 
 @dataclass(frozen=True)
 class _Draft:
-    tokens: tuple[str, ...]  # with placeholders
+    tokens: tuple[str, ...]  # tidied, with placeholders
     text: str  # tweet-ready, names filled in
 
 
 class Generator:
-    """A loaded CVAE with its LM yardstick, corpus index and (when the bundle has one) topic reward."""
+    """A loaded CVAE with its LM yardstick and corpus index, and the topic reward and LC-GAN generator when the
+    bundle has them."""
 
     def __init__(self, settings: Settings, cvae: LoadedModel, lm: LoadedModel, index: CorpusIndex,
-                 topic_reward: Any | None = None):
+                 topic_reward: Any | None = None, latent_generator: Any | None = None):
         self.settings = settings
         self.cvae, self.lm, self.index, self.topic_reward = cvae, lm, index, topic_reward
+        self.latent_generator = latent_generator  # the LC-GAN's G (deephype.lcgan.LatentGenerator), or None
         self.labels = ConditionLabels(list(cvae.conditions))
         config = settings.generation
         self.sample_filter = SampleFilter(cvae.vocab, index, Blocklist(config.blocklist), settings.data.min_words)
         self.weights = RankingWeights.from_config(config)
         self.options = DecodeOptions(max_tokens=config.max_tokens, temperature=config.temperature, top_p=config.top_p)
-        self.latent_source = PRIOR
+        self.latent_source = LCGAN if latent_generator is not None else PRIOR
 
     @classmethod
     def load(cls, settings: Settings, model_dir: Path | None = None) -> Generator:
@@ -81,9 +85,10 @@ class Generator:
         torch.set_num_threads(settings.generation.threads)  # process-wide: generation is this process's torch work
         cvae, lm = load_bundle(model_dir)
         index = load_corpus_index(model_dir, cvae.vocab.words, settings.path("corpus_db"))
-        generator = cls(settings, cvae, lm, index, _topic_reward(model_dir, settings))
-        log.info("generator loaded from %s: latents from the %s (the bundle has no LC-GAN generator), ranking %s "
-                 "the topic reward", model_dir, generator.latent_source,
+        topic_reward, latent_generator = _topic_reward(model_dir, settings), _latent_generator(model_dir, cvae)
+        generator = cls(settings, cvae, lm, index, topic_reward, latent_generator)
+        log.info("generator loaded from %s: latents from the %s, ranking %s the topic reward", model_dir,
+                 "LC-GAN generator" if generator.latent_generator else "prior (no usable LC-GAN in the bundle)",
                  "with" if generator.topic_reward else "without")
         return generator
 
@@ -101,14 +106,24 @@ class Generator:
         seed = random.SystemRandom().randrange(2**31) if seed is None else seed
         labels = self.labels.map(genres)
         condition = condition_vector(labels, self.cvae.conditions)  # (C,)
-        samples = self.settings.generation.samples
-        decoded = sample(self.cvae.model, self.cvae.vocab, condition.expand(samples, -1), seed, self.options)
+        decoded = self._sample(condition, seed)
+        samples = len(decoded)
         names = Names(artist, song, tuple(featuring))
         drafts, rejected = self._drafts(decoded, names, reserved_chars)
         candidates = self._rank(drafts, condition, n, seed)
-        log.info("%s - %s (%s): %d of %d samples passed the filters %s; %d returned", artist, song,
-                 ", ".join(labels), len(drafts), samples, dict(rejected), len(candidates))
+        log.info("%s - %s (%s): %d of %d samples (latents from the %s) passed the filters %s; %d returned", artist,
+                 song, ", ".join(labels), len(drafts), samples, self.latent_source, dict(rejected), len(candidates))
         return Generation(candidates, samples, len(drafts), rejected, seed, labels)
+
+    def _sample(self, condition: torch.Tensor, seed: int) -> list[Decoded]:
+        """generation.samples sentences for one genre vector (C,): prior latents, moved by the LC-GAN if any."""
+        samples = self.settings.generation.samples
+        conditions = condition.expand(samples, -1)  # (S, C)
+        rng = torch.Generator().manual_seed(seed)  # as deephype.sampling.sample draws them: same seed, same z
+        z = torch.randn(samples, self.cvae.model.config.latent_dim, generator=rng)  # (S, Z)
+        if self.latent_generator is not None:
+            z = self.latent_generator.transform(z, conditions)
+        return decode_latent(self.cvae.model, self.cvae.vocab, z, conditions, self.options, rng)
 
     def _drafts(self, decoded: Sequence[Decoded], names: Names, reserved_chars: int) -> tuple[list[_Draft], Counter]:
         """Samples that pass every filter, as text, each once; the others counted by reason."""
@@ -116,7 +131,7 @@ class Generator:
         rejected: Counter[str] = Counter()
         max_chars = self.settings.generation.max_chars
         for sentence in decoded:
-            tokens = sentence.tokens
+            tokens = tidy_tokens(sentence.tokens)  # judged as they will be shown
             reason = self.sample_filter.rejection(tokens, sentence.finished)
             if reason is None and tokens in drafts:
                 reason = DUPLICATE
@@ -139,6 +154,10 @@ class Generator:
         return None
 
     def _rank(self, drafts: list[_Draft], condition: torch.Tensor, n: int, seed: int) -> list[Candidate]:
+        """Score and pick n. When n drafts name the artist or song, only those are scored: a post that names
+        neither is of no use to a curator, and the LM pass (a third of a request's time) halves."""
+        named = [draft for draft in drafts if names_mentioned(draft.tokens)]
+        drafts = named if len(named) >= n else drafts
         tokens = [draft.tokens for draft in drafts]
         details = [
             {"fluency": value, "novelty": self.index.novelty(t), "names_song": float(names_mentioned(t))}
@@ -180,4 +199,17 @@ def _topic_reward(model_dir: Path, settings: Settings) -> Any | None:
         return load_topic_reward(model_dir, settings.topics)
     except ModelError as error:
         log.warning("ranking without the topic reward: %s", error)
+        return None
+
+
+def _latent_generator(model_dir: Path, cvae: LoadedModel) -> Any | None:
+    """The bundle's LC-GAN generator, or None when it has none or one trained for another CVAE (logged)."""
+    if not (model_dir / LCGAN_FILE).is_file():
+        return None
+    from deephype.lcgan import load_lcgan  # only a bundle with an LC-GAN needs its code
+
+    try:
+        return load_lcgan(model_dir, cvae)
+    except ModelError as error:
+        log.warning("sampling from the prior: %s", error)
         return None

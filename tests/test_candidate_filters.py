@@ -10,6 +10,7 @@ from deephype.candidate_filters import (
     BLOCKED_WORD,
     COPIED,
     DOUBLED_WORD,
+    MALFORMED,
     TOO_SHORT,
     UNFINISHED,
     UNKNOWN_WORD,
@@ -32,7 +33,8 @@ CORPUS = [
     "I have had <song> on repeat all week.",
     "We first heard it on Spotify in London.",
 ]
-VOCAB = Vocabulary.build([tokenize(t) for t in CORPUS] + [tokenize("a new hazy anthem that glows. damn")], 1)
+EXTRA_WORDS = "a new hazy anthem that glows. damn it's they're isn't"
+VOCAB = Vocabulary.build([tokenize(t) for t in [*CORPUS, EXTRA_WORDS]], 1)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +58,10 @@ def sample_filter(index) -> SampleFilter:
     ("<artist> returns with a new a new hazy anthem.", True, DOUBLED_WORD),
     ("<song>, <song> returns with a new hazy anthem.", True, DOUBLED_WORD),
     ("<song> and <song> and <song> glows like a hazy anthem.", True, DOUBLED_WORD),
+    ("<artist> 's new hazy anthem that glows.", True, None),
+    ("it's n't a new hazy anthem that glows.", True, MALFORMED),
+    ("<artist> 're with a new hazy anthem that glows.", True, MALFORMED),
+    ("<artist> returns , 's a new hazy anthem that glows.", True, MALFORMED),
     ("<artist> returns with a damn new hazy anthem.", True, BLOCKED_WORD),
     ("a new anthem built on brushed drums that glows.", True, BLOCKED_WORD),
     ("I have had <song> on repeat all week.", True, COPIED),  # a corpus sentence

@@ -13,6 +13,7 @@ from deephype.candidate_text import (
     quoted_title,
     render,
     strip_outer_quotes,
+    tidy_tokens,
 )
 from deephype.tokens import tokenize
 
@@ -54,6 +55,21 @@ CASING = {"spotify": "Spotify", "london": "London", "u.k": "U.K", "dj": "DJ"}
 ])
 def test_render_fills_names_and_fixes_the_sentence(model_text, names, expected):
     assert render(tokenize(model_text), names, CASING) == expected
+
+
+@pytest.mark.parametrize(("model_text", "tidy"), [
+    ("a mix of us , .", "a mix of us ."),
+    ("a mix of us ; !", "a mix of us !"),
+    ("from the album ' is out", "from the album is out ."),
+    ("<artist> ' 's new album", "<artist> 's new album ."),
+    ('first single from " from our pair', "first single from from our pair ."),  # the filters then see "from from"
+    ('he said " go . "', 'he said " go . "'),
+    ("", ""),
+])
+def test_tidy_tokens_is_what_gets_shown_and_is_stable(model_text, tidy):
+    tidied = tidy_tokens(tokenize(model_text))
+    assert " ".join(tidied) == tidy
+    assert tidy_tokens(tidied) == tidied
 
 
 def test_render_leaves_out_the_credit_when_asked():

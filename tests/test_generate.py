@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from tiny_bundle import train_tiny_bundle
 
 from deephype.candidate_filters import tweet_length
 from deephype.config import GenerationConfig, Settings, TopicsConfig
 from deephype.corpus_index import INDEX_FILE
 from deephype.errors import InputError, ModelError
-from deephype.generate import PRIOR, Candidate, Generator
+from deephype.generate import LCGAN, PRIOR, Candidate, Generator
 from deephype.ranking import RankingWeights, overlap, pick_diverse, relevance, word_set
 from deephype.topic_model import TopicModel, save_topic_model
 
@@ -103,10 +105,7 @@ def test_a_blocklisted_word_never_appears(settings, generator):
 
 
 def test_the_topic_reward_joins_the_ranking_when_the_bundle_has_a_topic_model(settings, generator, tmp_path):
-    bundle = tmp_path / "bundle"
-    bundle.mkdir()
-    for name in ("cvae.pt", "lm.pt", INDEX_FILE):
-        (bundle / name).write_bytes((settings.path("model_dir") / name).read_bytes())
+    bundle = copy_bundle(settings, tmp_path / "bundle")
     words = ["hazy", "folk", "warm", "synths", "bassline", "chorus"]
     lam = np.array([[9, 9, 9, 1, 1, 1], [1, 1, 1, 9, 9, 9]], dtype=np.float32)
     save_topic_model(TopicModel(words, lam, np.array([0.5, 0.5]), {}), bundle)
@@ -116,6 +115,45 @@ def test_the_topic_reward_joins_the_ranking_when_the_bundle_has_a_topic_model(se
     candidates = loaded.generate("Bicep", "Opal", [], n=5, seed=2)
     assert all(-1.0 <= c.details["topic"] <= 1.0 for c in candidates)
     assert "topic" not in generator.generate("Bicep", "Opal", [], n=5, seed=2)[0].details
+
+
+def copy_bundle(settings: Settings, folder: Path) -> Path:
+    folder.mkdir()
+    for name in ("cvae.pt", "lm.pt", INDEX_FILE):
+        (folder / name).write_bytes((settings.path("model_dir") / name).read_bytes())
+    return folder
+
+
+def save_mover(generator: Generator, bundle: Path, fingerprint: str) -> None:
+    """An LC-GAN generator whose gate is wide open, so it replaces prior latents with its own."""
+    lcgan = pytest.importorskip("deephype.lcgan", reason="the LC-GAN module is not in this checkout")
+    cvae = generator.cvae
+    shape = lcgan.LCGANShape(cvae.model.config.latent_dim, len(cvae.conditions), num_topics=2, hidden_dim=8,
+                       hidden_layers=1)
+    torch.manual_seed(0)
+    mover = lcgan.Generator(shape)
+    torch.nn.init.constant_(mover.gate.bias, 5.0)
+    checkpoint = lcgan.make_lcgan_checkpoint(mover, shape, fingerprint, {"model_id": "x", "weights": [1, -1]}, {}, {})
+    lcgan.save_lcgan(checkpoint, bundle)
+
+
+def test_samples_go_through_the_lcgan_generator_when_the_bundle_has_one(settings, generator, tmp_path):
+    bundle = copy_bundle(settings, tmp_path / "bundle")
+    save_mover(generator, bundle, pytest.importorskip("deephype.lcgan").cvae_fingerprint(generator.cvae))
+    steered = Generator.load(settings, bundle)
+    assert steered.latent_source == LCGAN
+    moved = steered.sample_candidates("Bicep", "Opal", [], n=64, seed=3)
+    prior = generator.sample_candidates("Bicep", "Opal", [], n=64, seed=3)
+    assert moved.samples == prior.samples and moved.candidates != prior.candidates
+
+
+def test_an_lcgan_for_another_cvae_is_ignored_with_a_warning(settings, generator, tmp_path, caplog):
+    bundle = copy_bundle(settings, tmp_path / "bundle")
+    save_mover(generator, bundle, "0123456789abcdef")
+    with caplog.at_level("WARNING", logger="deephype.generate"):
+        loaded = Generator.load(settings, bundle)
+    assert loaded.latent_source == PRIOR and "trained against another CVAE" in caplog.text
+    assert loaded.generate("Bicep", "Opal", [], seed=3) == generator.generate("Bicep", "Opal", [], seed=3)
 
 
 WEIGHTS = RankingWeights(mention=1.0, novelty=0.5, topic=0.5, diversity=1.0)
