@@ -100,7 +100,36 @@ def render(tokens: Sequence[str], names: Names, casing: Mapping[str, str] | None
     if not words:
         return ""
     words = _capitalise_sentences([_cased(word, casing or {}) for word in words])
-    return " ".join(detokenize(_fill(words, names, credit)).split())
+    return " ".join(detokenize(_articles(_fill(words, names, credit))).split())
+
+
+_VOWEL_LETTER_NAMES = set("AEFHILMNORSX")  # letters whose names start with a vowel sound: "an EP", "an MC"
+_YOU_SOUNDS = ("uni", "use", "usu", "uti", "ure", "eu", "one", "once")  # "a unique", "a one-off"
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
+
+
+def _articles(words: list[str]) -> list[str]:
+    """"a" or "an" by the sound of the next word, names included: "an EP", "a unique", "an "Opal"", "an 80s"."""
+    out = list(words)
+    for i, word in enumerate(words[:-1]):
+        if word.lower() in ("a", "an"):
+            article = "an" if _starts_with_vowel_sound(words[i + 1].lstrip("\"'(")) else "a"
+            out[i] = article.capitalize() if word[0].isupper() else article
+    return out
+
+
+def _starts_with_vowel_sound(word: str) -> bool:
+    if not word:
+        return False
+    head = word.split()[0].rstrip(".,;:!?\"')")
+    if len(head) > 1 and head.isupper() and head.isalpha():
+        return head[0] in _VOWEL_LETTER_NAMES  # read letter by letter
+    lower = head.lower()
+    if lower[0].isdigit():
+        return lower.startswith("8") or lower[:2] in ("11", "18") and not lower[2:3].isdigit()
+    if lower.startswith(_SILENT_H):
+        return True
+    return lower[0] in "aeiou" and not lower.startswith(_YOU_SOUNDS)
 
 
 def _balanced_quotes(words: list[str]) -> list[str]:

@@ -19,7 +19,7 @@ from deephype.tokens import tokenize
 
 MT_JOY = Names("Mt. Joy", "Silver Lining")
 SOFI = Names("Sofi Tukker", "Best Friend", ("NERVO", "The Knocks", "Alisa Ueno"))
-CASING = {"spotify": "Spotify", "london": "London", "u.k": "U.K", "dj": "DJ"}
+CASING = {"spotify": "Spotify", "london": "London", "u.k": "U.K", "dj": "DJ", "ep": "EP", "lp": "LP"}
 
 
 @pytest.mark.parametrize(("model_text", "names", "expected"), [
@@ -70,6 +70,18 @@ def test_tidy_tokens_is_what_gets_shown_and_is_stable(model_text, tidy):
     tidied = tidy_tokens(tokenize(model_text))
     assert " ".join(tidied) == tidy
     assert tidy_tokens(tidied) == tidied
+
+
+@pytest.mark.parametrize(("model_text", "names", "expected"), [
+    ("it is an newest ep", MT_JOY, "It is a newest EP."),
+    ("a lp , a dj set and a unique hook", MT_JOY, "An LP, a DJ set and a unique hook."),
+    ("an hour of a 80s synth and a 18 minute jam", MT_JOY, "An hour of an 80s synth and an 18 minute jam."),
+    ("a <artist> song", Names("Opia", "Four Winds"), "An Opia song."),
+    ("an <song> remix", Names("Bicep", "Four Winds"), 'A "Four Winds" remix.'),
+    ("a amazing one-off", MT_JOY, "An amazing one-off."),
+])
+def test_articles_follow_the_next_sound(model_text, names, expected):
+    assert render(tokenize(model_text), names, CASING) == expected
 
 
 def test_render_leaves_out_the_credit_when_asked():
