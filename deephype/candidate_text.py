@@ -112,16 +112,16 @@ def _articles(words: list[str]) -> list[str]:
     """"a" or "an" by the sound of the next word, names included: "an EP", "a unique", "an "Opal"", "an 80s"."""
     out = list(words)
     for i, word in enumerate(words[:-1]):
-        if word.lower() in ("a", "an"):
+        if word.lower() in ("a", "an") and any(ch.isalnum() for ch in words[i + 1]):
             article = "an" if _starts_with_vowel_sound(words[i + 1].lstrip("\"'(")) else "a"
             out[i] = article.capitalize() if word[0].isupper() else article
     return out
 
 
 def _starts_with_vowel_sound(word: str) -> bool:
-    if not word:
+    head = word.split()[0].rstrip(".,;:!?\"')") if word.strip() else ""
+    if not head:
         return False
-    head = word.split()[0].rstrip(".,;:!?\"')")
     if len(head) > 1 and head.isupper() and head.isalpha():
         return head[0] in _VOWEL_LETTER_NAMES  # read letter by letter
     lower = head.lower()

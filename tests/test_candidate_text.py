@@ -79,6 +79,7 @@ def test_tidy_tokens_is_what_gets_shown_and_is_stable(model_text, tidy):
     ("a <artist> song", Names("Opia", "Four Winds"), "An Opia song."),
     ("an <song> remix", Names("Bicep", "Four Winds"), 'A "Four Winds" remix.'),
     ("a amazing one-off", MT_JOY, "An amazing one-off."),
+    ("what a , what an ... song", MT_JOY, "What a, what an... Song."),  # no word after: left as written
 ])
 def test_articles_follow_the_next_sound(model_text, names, expected):
     assert render(tokenize(model_text), names, CASING) == expected
