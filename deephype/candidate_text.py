@@ -77,12 +77,23 @@ def tidy_tokens(tokens: Sequence[str]) -> tuple[str, ...]:
     dropped, no punctuation dangling at either end or just before a full stop, and a full stop at the end.
     The filters judge these tokens, so what they pass is what gets posted. Tidying tidy tokens changes nothing."""
     words = [t for t in tokens if t.strip() and t not in _APOSTROPHES]
-    words = _balanced_quotes(words)
-    words = _trim_dangling(_balanced_brackets(_trim_dangling(words)))
-    following = [*words[1:], ""] if words else []
-    words = [w for w, after in zip(words, following, strict=True)
-             if not (w in _NO_END and after in SENTENCE_ENDS)]  # "a mix of us , ." -> "a mix of us ."
+    previous = None
+    while words != previous:  # every pass only drops tokens, so this ends
+        previous = words
+        words = _drop_before_stops(_trim_dangling(_balanced_brackets(_balanced_quotes(words))))
     return tuple(words if _ends_sentence(words) else [*words, "."])
+
+
+def _drop_before_stops(words: list[str]) -> list[str]:
+    """No comma, dash or colon right before a full stop: "a mix of us , ; ." -> "a mix of us ."."""
+    kept: list[str] = []
+    before_stop = False
+    for word in reversed(words):
+        if word in _NO_END and before_stop:
+            continue
+        before_stop = word in SENTENCE_ENDS
+        kept.append(word)
+    return kept[::-1]
 
 
 def _ends_sentence(words: list[str]) -> bool:
@@ -150,16 +161,17 @@ def _balanced_quotes(words: list[str]) -> list[str]:
 
 
 def _balanced_brackets(words: list[str]) -> list[str]:
-    """Drop any bracket without its partner."""
+    """Drop any bracket without its partner, and pairs around nothing but punctuation."""
     unmatched, opened = set(), []
     for i, word in enumerate(words):
         if word == "(":
             opened.append(i)
+        elif word == ")" and not opened:
+            unmatched.add(i)
         elif word == ")":
-            if opened:
-                opened.pop()
-            else:
-                unmatched.add(i)
+            start = opened.pop()
+            if not any(ch.isalnum() for inner in words[start + 1 : i] for ch in inner):
+                unmatched.update((start, i))
     unmatched.update(opened)
     return [w for i, w in enumerate(words) if i not in unmatched]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deephype.candidate_text import (
     Names,
@@ -143,3 +145,18 @@ def test_learn_casing_reads_mid_sentence_forms_only():
     vocabulary = ["spotify", "u.k", "london", "dreamy", "songs", "the", "artist", "forest", "pale"]
     assert learn_casing(texts, vocabulary) == {"spotify": "Spotify", "u.k": "U.K", "london": "London"}
     assert "london" not in learn_casing(texts[:-6], vocabulary)  # four uses: too few for an everyday word
+
+
+TOKENS = ["<artist>", "<song>", "'s", "n't", "'", '"', "(", ")", ",", ".", "!", "?", "...", ";", ":", "-", "&", "a",
+          "an", "i", "hour", "ep", "unique", "the", "song", "is", "8", "spotify", "u.k", "", " "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=25), st.sampled_from([MT_JOY, SOFI, Names("The Knocks", "a")]))
+def test_any_token_sequence_renders_to_a_clean_sentence(tokens, names):
+    tidied = tidy_tokens(tokens)
+    assert tidy_tokens(tidied) == tidied
+    text = render(tokens, names, CASING)
+    assert "<artist>" not in text and "<song>" not in text and "  " not in text
+    assert text == "" or text.endswith((".", "!", "?", '"', ")")) or text.endswith("...")
+    assert text.count('"') % 2 == 0 and text.count("(") == text.count(")")
