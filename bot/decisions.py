@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot import publish
 from bot.services import Services
 from deephype import curation
+from deephype.post_safety import post_problem
 
 NOT_CURATOR = ("Only curators can approve or reject candidates; nothing changed. "
                "Ask to be added to the curators in the bot's config.")
@@ -60,7 +61,7 @@ def edit_problem(services: Services, client: WebClient | None, candidate_id: int
         return "Write something to post, or cancel to keep the candidate as it is."
     if len(text) > limit:
         return f"That is {len(text)} characters; a post can have at most {limit}."
-    return None
+    return post_problem(text, services.settings.x)
 
 
 def show(services: Services, client: WebClient, outcome: Outcome, user: str, channel: str) -> None:

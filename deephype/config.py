@@ -102,6 +102,8 @@ class XConfig:
     max_retries: int = 3  # reads only: repeating a read is harmless, repeating a post could post twice
     retry_backoff: float = 1.0  # seconds before the first read retry, doubling each time
     timeline_page_size: int = 100  # X's maximum for the home timeline: fewer pages, fewer rate-limited calls
+    allow_mentions: bool = False  # a post may @mention other accounts (off: nobody is dragged in by a candidate)
+    allow_links: bool = False  # a post may carry links of its own
 
     def __post_init__(self) -> None:
         if self.post_mode not in POST_MODES:

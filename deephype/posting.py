@@ -22,6 +22,7 @@ from deephype.candidate_filters import hashtag_suffix
 from deephype.config import Settings
 from deephype.cursors import POSTING_PAUSE, read_cursor, write_cursor
 from deephype.errors import DeephypeError
+from deephype.post_safety import post_problem
 from deephype.schedule import Schedule
 from deephype.store import Store
 from deephype.twitter_errors import (
@@ -102,6 +103,7 @@ class Poster:
         self.config = settings.schedule
         self.schedule = Schedule.from_config(settings.schedule)
         self.post_mode = settings.x.post_mode
+        self.safety = settings.x
         self.suffix = hashtag_suffix(settings.generation.hashtag)
         self.owner = process_owner()
         # How late a run may come to a slot and still count as on time; later (the bot was down) means post now
@@ -187,6 +189,9 @@ class Poster:
     def _send(self, row: dict[str, Any]) -> PostOutcome:
         """Ask X, retrying only what cannot double-post: a 5xx (X's duplicate check catches a retry of a post
         that did go out) and a request that never reached X."""
+        unsafe = post_problem(row["text"], self.safety)
+        if unsafe:  # an edit or an approval made before the rule changed: never sent, a person rewrites it
+            return self._fail(row, f"not posted: {unsafe}")
         text, source = row["text"] + self.suffix, self._source_tweet(row)
         maybe_out: XUnavailable | None = None  # an earlier attempt X may have carried out
         attempts = 1 + self.config.post_retries
