@@ -90,7 +90,7 @@ class SampleFilter:
             return TOO_SHORT
         if any(token == UNK or token not in self.vocab.index for token in tokens):
             return UNKNOWN_WORD
-        if has_immediate_repeat(tokens) or _repeated_name(tokens):
+        if has_immediate_repeat(tokens) or _repeated_name(tokens) or _adjacent_articles(tokens):
             return DOUBLED_WORD
         if _misplaced_clitic(tokens):
             return MALFORMED
@@ -115,6 +115,11 @@ def _misplaced_clitic(tokens: Sequence[str]) -> bool:
         elif previous in _CLITICS or not any(ch.isalnum() for ch in previous):
             return True
     return False
+
+
+def _adjacent_articles(tokens: Sequence[str]) -> bool:
+    # "a an": once the article is fixed to the next word's sound it reads "an an".
+    return any(a in ("a", "an") and b in ("a", "an") for a, b in zip(tokens, tokens[1:], strict=False))
 
 
 def _repeated_name(tokens: Sequence[str]) -> bool:

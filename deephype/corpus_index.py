@@ -21,12 +21,12 @@ from deephype.corpus import read_sentences
 from deephype.errors import ModelError
 from deephype.sample_metrics import NOVELTY_NGRAM, ngrams
 from deephype.store import Store
-from deephype.tokens import tokenize
+from deephype.tokens import PLACEHOLDERS, tokenize
 
 log = logging.getLogger(__name__)
 
 INDEX_FILE = "corpus_index.pt"
-FORMAT = "deephype-corpus-index/1"
+FORMAT = "deephype-corpus-index/2"
 PHRASE_NGRAM = 4  # graded novelty: the share of a candidate's 4-grams that no corpus sentence has
 
 
@@ -39,6 +39,13 @@ def token_hash(tokens: Sequence[str]) -> int:
     """A stable signed 64-bit hash of a token sequence (Python's own hash() changes between processes)."""
     digest = hashlib.blake2b("\x1f".join(tokens).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
+
+
+def canonical(tokens: Sequence[str]) -> tuple[str, ...]:
+    """Tokens as novelty compares them: a bare apostrophe after a name is a possessive, as "'s" is, since both
+    render the same after a name ending in s ("Years & Years' upcoming")."""
+    return tuple("'s" if token == "'" and i and tokens[i - 1] in PLACEHOLDERS else token
+                 for i, token in enumerate(tokens))
 
 
 def _hashes(rows: Iterable[Sequence[str]], n: int) -> frozenset[int]:
@@ -56,7 +63,7 @@ class CorpusIndex:
     @classmethod
     def build(cls, texts: Sequence[str], vocabulary: Sequence[str]) -> CorpusIndex:
         """Index corpus sentences (placeholders in place) for the model with `vocabulary`."""
-        rows = [tokenize(text) for text in texts]
+        rows = [canonical(tokenize(text)) for text in texts]
         return cls(
             digest=vocabulary_digest(vocabulary),
             sentences=frozenset(token_hash(tokens) for tokens in rows),
@@ -67,13 +74,14 @@ class CorpusIndex:
 
     def is_novel(self, tokens: Sequence[str]) -> bool:
         """Not a corpus sentence, and no NOVELTY_NGRAM tokens in a row copied from one."""
+        tokens = canonical(tokens)
         if token_hash(tokens) in self.sentences:
             return False
         return not any(token_hash(gram) in self.ngrams for gram in ngrams(tokens, NOVELTY_NGRAM))
 
     def novelty(self, tokens: Sequence[str]) -> float:
         """Share of the text's 4-grams that no corpus sentence has: 0 for a patchwork of stock phrases."""
-        grams = list(ngrams(tokens, PHRASE_NGRAM))
+        grams = list(ngrams(canonical(tokens), PHRASE_NGRAM))
         if not grams:
             return 1.0
         return sum(token_hash(gram) not in self.phrases for gram in grams) / len(grams)
@@ -114,18 +122,29 @@ def index_path(model_dir: str | Path) -> Path:
 
 def load_corpus_index(model_dir: str | Path, vocabulary: Sequence[str], corpus_db: str | Path | None) -> CorpusIndex:
     """The bundle's corpus index for this vocabulary; built from `corpus_db` (and saved into the bundle) when it
-    is missing or was built for another model. Without either, a ModelError: novelty cannot be checked."""
+    is missing, unreadable, of an older format or for another model. Without either, a ModelError: novelty cannot
+    be checked."""
     path, digest = index_path(model_dir), vocabulary_digest(vocabulary)
-    if path.is_file():
-        index = CorpusIndex.load(path)
-        if index.digest == digest:
-            return index
-        log.info("%s was built for another model's vocabulary; rebuilding it", path)
     corpus = Path(corpus_db) if corpus_db else None
-    if corpus is None or not corpus.is_file():
+    can_build = corpus is not None and corpus.is_file()
+    if path.is_file():
+        try:
+            index = CorpusIndex.load(path)
+        except ModelError:
+            if not can_build:
+                raise
+        else:
+            if index.digest == digest:
+                return index
+        log.info("rebuilding %s from %s", path, corpus)
+    if not can_build:
         raise ModelError(f"the model bundle {Path(model_dir)} has no {INDEX_FILE} for its vocabulary, and there is "
                          f"no corpus database at {corpus} to build one from: run `deephype data build`, or use a "
                          "bundle that ships its index")
+    return _build_index(corpus, vocabulary, path)
+
+
+def _build_index(corpus: Path, vocabulary: Sequence[str], path: Path) -> CorpusIndex:
     store = Store.open(corpus)
     try:
         texts = [sentence.text for sentence in read_sentences(store)]

@@ -29,11 +29,12 @@ from deephype.vocab import Vocabulary
 
 CORPUS = [
     "<artist> returns with <song>, a warm folk stomper built on brushed drums and bright guitars.",
+    "The first single from <artist>' upcoming record glows.",
     "The chorus of <song> swells like a sunrise over the hills.",
     "I have had <song> on repeat all week.",
     "We first heard it on Spotify in London.",
 ]
-EXTRA_WORDS = "a new hazy anthem that glows. damn it's they're isn't"
+EXTRA_WORDS = "a new hazy anthem that glows. damn it's they're isn't an"
 VOCAB = Vocabulary.build([tokenize(t) for t in [*CORPUS, EXTRA_WORDS]], 1)
 
 
@@ -60,6 +61,7 @@ def sample_filter(index) -> SampleFilter:
     ("<song> and <song> and <song> glows like a hazy anthem.", True, DOUBLED_WORD),
     ("<artist> 's new hazy anthem that glows.", True, None),
     ("it's n't a new hazy anthem that glows.", True, MALFORMED),
+    ("<artist> returns with a an new hazy anthem.", True, DOUBLED_WORD),  # would read "an an new"
     ("<artist> 're with a new hazy anthem that glows.", True, MALFORMED),
     ("<artist> returns , 's a new hazy anthem that glows.", True, MALFORMED),
     ("<artist> returns with a damn new hazy anthem.", True, BLOCKED_WORD),
@@ -123,6 +125,12 @@ def test_novelty_is_graded_by_unseen_four_grams(index):
     assert index.novelty(tokenize("so good")) == 1.0  # too short to have a 4-gram
 
 
+def test_a_bare_possessive_apostrophe_after_a_name_counts_as_s(index):
+    # "<artist> 's" renders as "Years & Years' ..." for a name ending in s: the same text as the corpus's.
+    assert not index.is_novel(tokenize("The first single from <artist>'s upcoming record glows."))
+    assert index.is_novel(tokenize("The first single from the upcoming record glows."))
+
+
 def test_index_learns_casing(index):
     assert index.casing == {"spotify": "Spotify"}  # "London" once is too few for an everyday word
 
@@ -145,7 +153,7 @@ def test_unreadable_index_is_a_model_error(tmp_path):
     with pytest.raises(ModelError, match="not a readable corpus index"):
         CorpusIndex.load(path)
     torch.save({"format": "something else"}, path)
-    with pytest.raises(ModelError, match="is not a deephype-corpus-index/1 file"):
+    with pytest.raises(ModelError, match="is not a deephype-corpus-index/2 file"):
         CorpusIndex.load(path)
 
 
@@ -167,6 +175,16 @@ def test_load_corpus_index_rebuilds_for_another_vocabulary(tmp_path):
     rebuilt = load_corpus_index(tmp_path, other.words, corpus)
     assert rebuilt.digest == vocabulary_digest(other.words)
     assert CorpusIndex.load(tmp_path / INDEX_FILE).digest == rebuilt.digest
+
+
+def test_an_index_of_an_older_format_is_rebuilt_when_the_corpus_is_there(tmp_path):
+    corpus = tmp_path / "corpus.db"
+    fill_corpus(Store.open(corpus)).close()
+    torch.save({"format": "deephype-corpus-index/1"}, tmp_path / INDEX_FILE)
+    with pytest.raises(ModelError, match="is not a deephype-corpus-index/2 file"):
+        load_corpus_index(tmp_path, VOCAB.words, None)
+    assert load_corpus_index(tmp_path, VOCAB.words, corpus).digest == vocabulary_digest(VOCAB.words)
+    assert CorpusIndex.load(tmp_path / INDEX_FILE).digest == vocabulary_digest(VOCAB.words)
 
 
 def test_load_corpus_index_without_index_or_corpus_says_what_to_do(tmp_path):
