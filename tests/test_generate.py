@@ -10,6 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from tiny_bundle import train_tiny_bundle
 
 from deephype.candidate_filters import tweet_length
@@ -189,3 +192,14 @@ def test_pick_diverse(sentences, relevances, n, diversity, order):
     assert [p.position for p in picked] == order
     scores = [p.score for p in picked]
     assert scores == sorted(scores, reverse=True)
+
+
+NAME = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(str.strip)
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(NAME, NAME, st.lists(NAME, max_size=3), st.integers(0, 200))
+def test_any_names_give_candidates_that_fit(generator, artist, song, featuring, reserved):
+    for candidate in generator.generate(artist, song, [], n=3, featuring=featuring, reserved_chars=reserved, seed=1):
+        assert tweet_length(candidate.text) + reserved <= 280
+        assert "<artist>" not in candidate.text and "<song>" not in candidate.text

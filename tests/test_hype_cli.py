@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from tiny_bundle import train_tiny_bundle
 
 from deephype.cli import main
@@ -187,3 +190,14 @@ def test_hype_library_call_reserves_the_post_overhead(settings):
     assert result.genre_source == "given" and all(len(c.text) <= 50 for c in result.candidates)
     assert result.to_dict()["candidates"] == [{"text": c.text, "score": c.score, **c.details}
                                               for c in result.candidates]
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_read_song_returns_a_song_or_an_input_error_for_any_text(text):
+    try:
+        ref = read_song(text)
+    except SongRequestError as error:
+        assert EXAMPLE in str(error)
+    else:
+        assert ref.artist.strip() and ref.song.strip()
