@@ -44,11 +44,14 @@ def evaluate_command(settings: Settings, posts_path: str, model_dir: str | None,
     Reports the importance-weighted NLL (nats per sentence) and per-token perplexity, the negative ELBO with its
     reconstruction and KL terms, active units and the mutual information I(x;z); then, for prior samples and the
     real sentences alike, the end-of-sentence, immediate-repeat, novelty and unknown-word rates, distinct-1/2,
-    mean length and the LM's perplexity. Nothing is written to any database.
+    mean length and the LM's perplexity. When the bundle has an LC-GAN, the same prior latents decoded directly
+    and after its generator, side by side (topic reward, preferred share, distance, perplexity, distinct-2,
+    novelty). Nothing is written to any database.
     """
     from deephype.checkpoint import load_bundle
     from deephype.corpus_build import sentences_from_posts
     from deephype.evaluation import EvalOptions, evaluate, training_index
+    from deephype.lcgan_eval import evaluate_lcgan, format_lcgan
     from deephype.sampling import DecodeOptions
 
     cvae, lm = load_bundle(model_dir_of(settings, model_dir))
@@ -59,10 +62,15 @@ def evaluate_command(settings: Settings, posts_path: str, model_dir: str | None,
                            top_p=generation.top_p)
     options = EvalOptions(k=k, samples=samples, decode=decode)
     report = evaluate(cvae, lm, sentences, training, options, progress=show_progress())
+    lcgan = evaluate_lcgan(model_dir_of(settings, model_dir), cvae, lm, sentences, training, options, settings.topics)
+    if lcgan is not None:  # only when the bundle has an LC-GAN generator
+        report["lcgan"] = lcgan
     if as_json:
         echo_json(report)
         return
-    click.echo(format_report(report, k))
+    click.echo(format_report({name: value for name, value in report.items() if name != "lcgan"}, k))
+    if lcgan is not None:
+        click.echo("\n" + format_lcgan(lcgan))
 
 
 def format_report(report: dict[str, Any], k: int) -> str:
@@ -118,7 +126,7 @@ def score_command(settings: Settings, file: str, model_dir: str | None, as_json:
     for s in report.lines:
         click.echo(f"{s.ppl:>9.2f} {s.unknown:>5} {s.line:>5}  {s.text}")
     click.echo(f"Overall: perplexity {report.ppl:.2f} over {report.tokens:,} tokens in {len(report.lines):,} lines; "
-               f"{report.unknown:,} words read as <unk>.")
+               f"{report.unknown:,} {'word' if report.unknown == 1 else 'words'} read as <unk>.")
     click.echo(UNK_NOTE)
 
 
