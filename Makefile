@@ -32,7 +32,10 @@ lint: $(STAMP)
 ## Rebuild the shipped default model from the shared posts.
 model: $(STAMP)
 	$(BIN)/deephype data build
-	$(BIN)/deephype train cvae --recipe training/recipes/full.yaml && $(BIN)/deephype train cvae --lm --recipe training/recipes/full.yaml
+	$(BIN)/deephype train cvae --recipe training/recipes/full.yaml
+	$(BIN)/deephype train cvae --lm --recipe training/recipes/full.yaml
+	$(BIN)/deephype train lda
+	$(BIN)/deephype train lcgan
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
