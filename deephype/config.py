@@ -198,6 +198,47 @@ class TopicsConfig:
 
 
 @dataclass(frozen=True)
+class LCGANConfig:
+    """The LC-GAN (Engel, Hoffman, Roberts 2017, "Latent Constraints") that moves prior latents toward text in the
+    preferred topics: a critic D and a gated generator G, small MLPs on the CVAE's decoder input cat(z, a)."""
+
+    hidden_dim: int = 256  # D's and G's width: latents are 32-d (the paper's 2048 serve 1024-d image latents)
+    hidden_layers: int = 2  # per MLP; keeps G (all the bundle ships) near 0.25 MB in float16
+    prior_samples: int = 3000  # prior latents decoded and scored by LDA to teach the critic
+    posterior_samples: int = 3000  # posterior latents of training sentences, decoded and scored likewise
+    generator_steps: int = 600  # G updates
+    critic_steps: int = 5  # D updates per G update: G can only follow a critic that has caught up with it
+    rounds: int = 6  # times G's own latents are decoded, scored and added to D's data (also the reward curve)
+    round_samples: int = 500  # G latents decoded per round
+    batch_size: int = 256
+    learning_rate: float = 0.0003  # Adam, as in the paper
+    distance_weight: float = 0.1  # the paper's lambda_dist: keeps z' near z, so samples stay varied
+    realism_weight: float = 1.0  # weight of fooling D's realism head (posterior latents vs G's outputs)
+    fluency_weight: float = 1.0  # per nat of D's predicted per-token LM NLL: steer toward topics, not word salad
+    # The G that ships is the round's with the best measured reward among those whose samples kept the LM perplexity
+    # and distinct-2 within these bounds of the prior's samples (training genres; eval checks held-out songs).
+    max_ppl_rise: float = 0.15
+    max_distinct_drop: float = 0.15
+    prior_negatives: float = 0.1  # share of D's realism negatives drawn from the prior instead of G (the paper's 10%)
+    seed: int = 13
+    # torch threads. One: D and G are small MLPs and decoding goes a step at a time, so a second thread mostly
+    # waits on the first; with the other core busy, two threads ran the loop several times slower than one.
+    threads: int = 1
+
+    def __post_init__(self) -> None:
+        for key in ("hidden_dim", "hidden_layers", "prior_samples", "posterior_samples", "generator_steps",
+                    "critic_steps", "rounds", "round_samples", "batch_size", "threads"):
+            if getattr(self, key) < 1:
+                raise ConfigError(f"config key 'lcgan.{key}' must be at least 1, got {getattr(self, key)}")
+        for key in ("learning_rate", "distance_weight", "realism_weight", "fluency_weight", "max_ppl_rise",
+                    "max_distinct_drop"):
+            if getattr(self, key) < 0:
+                raise ConfigError(f"config key 'lcgan.{key}' must not be negative, got {getattr(self, key)}")
+        if not 0 <= self.prior_negatives <= 1:
+            raise ConfigError(f"config key 'lcgan.prior_negatives' must be between 0 and 1, got {self.prior_negatives}")
+
+
+@dataclass(frozen=True)
 class Settings:
     paths: PathsConfig = field(default_factory=PathsConfig)
     data: DataConfig = field(default_factory=DataConfig)
@@ -208,6 +249,7 @@ class Settings:
     bot: BotConfig = field(default_factory=BotConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
+    lcgan: LCGANConfig = field(default_factory=LCGANConfig)
     base_dir: str = str(PROJECT_ROOT)  # where relative paths start; set by load_settings
 
     def path(self, name: str) -> Path:

@@ -10,6 +10,7 @@ from deephype.cli.data import data
 from deephype.cli.demo import demo_command
 from deephype.cli.evaluate import evaluate_command, interpolate_command, score_command
 from deephype.cli.hype import detect, hype
+from deephype.cli.lcgan import lcgan
 from deephype.cli.topics import lda, topics
 from deephype.cli.train import train
 
@@ -38,6 +39,7 @@ main.add_command(evaluate_command)
 main.add_command(score_command)
 main.add_command(interpolate_command)
 train.add_command(lda)
+train.add_command(lcgan)
 main.add_command(topics)
 main.add_command(bot_command)
 main.add_command(history_command)
