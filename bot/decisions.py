@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot import publish
 from bot.services import Services
 from deephype import curation
+from deephype.errors import DeephypeError
 from deephype.post_safety import post_problem
 
 NOT_CURATOR = ("Only curators can approve or reject candidates; nothing changed. "
@@ -67,8 +68,13 @@ def edit_problem(services: Services, client: WebClient | None, candidate_id: int
 def show(services: Services, client: WebClient, outcome: Outcome, user: str, channel: str) -> None:
     """Update the candidate's message after a change, or tell the person privately why nothing changed."""
     if outcome.changed:
-        publish.update_candidate_message(client, services.store, outcome.candidate["id"],
-                                         services.settings.schedule.timezone)
+        try:
+            publish.update_candidate_message(client, services.store, outcome.candidate["id"],
+                                             services.settings.schedule.timezone)
+        except DeephypeError as error:  # the decision is stored; only its display failed, so say that
+            publish.tell(client, outcome.candidate.get("channel") or channel, user,
+                         f"Saved: the candidate is {outcome.candidate['status']}, but {error}.", publish.thread_of(
+                             services.store, outcome.candidate))
         return
     thread = publish.thread_of(services.store, outcome.candidate) if outcome.candidate else None
     publish.tell(client, outcome.candidate.get("channel") or channel, user, outcome.notice or GONE, thread)
