@@ -19,7 +19,7 @@ FIGURES = (  # (metric key, label, format)
     ("val_accuracy", "validation next-token accuracy (teacher forcing)", "{:.3f}"),
     ("parameters", "parameters", "{:,}"),
     ("epochs", "epochs", "{}"),
-    ("minutes", "training minutes (2 threads)", "{}"),
+    ("minutes", "training minutes (wall clock)", "{}"),
     ("stopped", "why training stopped", "{}"),
     ("trained_at", "trained at", "{}"),
 )
@@ -57,6 +57,8 @@ def metrics_section(present: dict[str, dict[str, Any]], model_dir: Path) -> list
     for key, label, form in FIGURES:
         cells = [form.format(present[k]["metrics"][key]) if key in present[k]["metrics"] else "-" for k in kinds]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    threads = [str(present[k]["recipe"].get("threads", "-")) for k in kinds]
+    lines.append("| torch threads | " + " | ".join(threads) + " |")
     sizes = [f"{(model_dir / FILES[k]).stat().st_size / 1e6:.1f} MB" for k in kinds]
     lines.append("| file size | " + " | ".join(sizes) + " |")
     return lines + [""]
