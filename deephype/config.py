@@ -64,8 +64,8 @@ class ModelConfig:
 class GenerationConfig:
     samples: int = 64
     candidates: int = 5
-    temperature: float = 0.8
-    top_p: float = 0.9
+    temperature: float = 0.9
+    top_p: float = 0.95
     max_tokens: int = 40
     max_chars: int = 280
     blocklist: tuple[str, ...] = ()
