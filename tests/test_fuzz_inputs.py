@@ -207,7 +207,7 @@ def paths(value: Any, prefix: tuple = ()) -> list[tuple]:
 # What our listeners read. The rest (type, team, enterprise, the user object, the shape of `actions`) Bolt itself
 # parses before any listener runs, and Bolt raises on wrong types there: out of the bot's hands, so not fuzzed.
 OURS = (("actions", 0, "value"), ("container",), ("message",), ("user", "id"), ("trigger_id",), ("response_url",),
-        ("channel",), ("view", "private_metadata"), ("view", "state"), ("view", "id"))
+        ("view", "private_metadata"), ("view", "state"), ("view", "id"))
 
 
 def ours(payload: dict[str, Any]) -> list[tuple]:
