@@ -2,7 +2,7 @@
 peak RSS), the fault matrix per service, posting processes killed at random (benchmarks/posting_crashes.py), and
 the hypothesis fuzzing of every entry point at a larger scale than CI runs it.
 
-Usage: .venv/bin/python benchmarks/reliability.py [--concurrent 50] [--crash-candidates 300] [--fuzz-scale 4]
+Usage: .venv/bin/python benchmarks/reliability.py [--concurrent 50] [--crash-candidates 700] [--fuzz-scale 4]
 """
 
 from __future__ import annotations
@@ -160,8 +160,8 @@ def fuzz_scenario(scale: float) -> tuple[int, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrent", type=int, default=50)
-    parser.add_argument("--crash-candidates", type=int, default=300)
-    parser.add_argument("--max-life", type=float, default=0.4, help="longest a posting process lives, seconds")
+    parser.add_argument("--crash-candidates", type=int, default=700)
+    parser.add_argument("--max-life", type=float, default=0.3, help="longest a posting process lives, seconds")
     parser.add_argument("--fuzz-scale", type=float, default=4.0)
     parser.add_argument("--model-dir", help="a bundle directory (default: the config's, else a tiny one)")
     args = parser.parse_args(argv)
