@@ -214,7 +214,7 @@ class LCGANConfig:
     learning_rate: float = 0.0003  # Adam, as in the paper
     distance_weight: float = 0.1  # the paper's lambda_dist: keeps z' near z, so samples stay varied
     realism_weight: float = 1.0  # weight of fooling D's realism head (posterior latents vs G's outputs)
-    fluency_weight: float = 1.0  # per nat of D's predicted per-token LM NLL: steer toward topics, not word salad
+    fluency_weight: float = 1.0  # per nat of D's predicted per-token LM NLL above the prior samples': no word salad
     # The G that ships is the round's with the best measured reward among those whose samples kept the LM perplexity
     # and distinct-2 within these bounds of the prior's samples (training genres; eval checks held-out songs).
     max_ppl_rise: float = 0.15

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 FORMAT = "deephype-lcgan/1"
 LCGAN_FILE = "lcgan.pt"
 GATE_BIAS = -2.0  # G starts near the identity (g ~ 0.12), so its first outputs are already latents D calls real
+# G's proposals dz stay within +-4 per dimension, where the prior keeps 99.99% of each coordinate: further out the
+# decoder writes word salad that no critic trained near the prior can judge (an unbounded G drifted to ||z'|| ~ 1000).
+PROPOSAL_RANGE = 4.0
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class Critic(nn.Module):
 
 class Generator(nn.Module):
     """G(z, a) = (1 - g) * z + g * dz, with the gate g in (0, 1) and the proposal dz both computed from cat(z, a)
-    (Engel et al. 2017): a closed gate leaves z as it is."""
+    (Engel et al. 2017): a closed gate leaves z as it is. dz is bounded (PROPOSAL_RANGE), so z' is too."""
 
     def __init__(self, shape: LCGANShape):
         super().__init__()
@@ -86,10 +89,13 @@ class Generator(nn.Module):
         self.gate = nn.Linear(shape.hidden_dim, shape.latent_dim)
         nn.init.constant_(self.gate.bias, GATE_BIAS)
 
-    def forward(self, z: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+    def gate_and_proposal(self, z: torch.Tensor, condition: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         hidden = self.body(torch.cat([z, condition], dim=-1))  # (B, H)
-        g = torch.sigmoid(self.gate(hidden))  # (B, Z)
-        return (1 - g) * z + g * self.shift(hidden)  # (B, Z)
+        return torch.sigmoid(self.gate(hidden)), PROPOSAL_RANGE * torch.tanh(self.shift(hidden))  # (B, Z) each
+
+    def forward(self, z: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+        g, dz = self.gate_and_proposal(z, condition)
+        return (1 - g) * z + g * dz  # (B, Z)
 
 
 def topic_loss(topic_logits: torch.Tensor, topics: torch.Tensor) -> torch.Tensor:
@@ -129,34 +135,40 @@ def distance_penalty(moved: torch.Tensor, z: torch.Tensor, posterior_variance: t
 
 
 @dataclass(frozen=True)
-class LossWeights:
-    """How much G cares about each term next to the predicted reward (weight 1)."""
+class GeneratorObjective:
+    """How G weighs each term against D's predicted reward (weight 1)."""
 
-    fluency: float  # per nat of predicted per-token NLL
-    realism: float
-    distance: float
+    fluency_weight: float  # per nat of predicted per-token NLL above the baseline
+    fluency_baseline: float  # the prior samples' mean per-token NLL: only fluency lost beyond it costs anything
+    realism_weight: float
+    distance_weight: float
 
 
 @dataclass(frozen=True)
 class GeneratorLoss:
     total: torch.Tensor  # what G minimises
     reward: torch.Tensor  # D's predicted reward of G's latents (maximised)
-    fluency: torch.Tensor  # D's predicted per-token NLL of their text (minimised)
+    fluency: torch.Tensor  # how far D's predicted per-token NLL of their text exceeds the baseline, in nats
     realism: torch.Tensor  # -log D_realism(G(z)): the non-saturating GAN loss
     distance: torch.Tensor  # the distance penalty, before its weight
 
 
 def generator_loss(generator: Generator, critic: Critic, z: torch.Tensor, condition: torch.Tensor,
-                   weights: torch.Tensor, posterior_variance: torch.Tensor, loss_weights: LossWeights) -> GeneratorLoss:
-    """G's loss on prior latents z (B, Z) with genres (B, C): -reward + fluency + realism + distance, weighted."""
+                   weights: torch.Tensor, posterior_variance: torch.Tensor,
+                   objective: GeneratorObjective) -> GeneratorLoss:
+    """G's loss on prior latents z (B, Z) with genres (B, C): -reward + fluency + realism + distance, weighted.
+
+    The fluency term is a hinge on the batch's mean predicted NLL: G gains nothing by writing blander text than the
+    prior does (which is easier than writing better text), it only pays for writing less fluent text.
+    """
     moved = generator(z, condition)  # (B, Z)
     judged = critic(moved, condition)
     reward = predicted_reward(judged.topic_logits, weights).mean()
-    fluency = judged.fluency.mean()
+    fluency = torch.relu(judged.fluency.mean() - objective.fluency_baseline)
     realism = F.binary_cross_entropy_with_logits(judged.realism, torch.ones_like(judged.realism))
     distance = distance_penalty(moved, z, posterior_variance).mean()
-    total = (-reward + loss_weights.fluency * fluency + loss_weights.realism * realism
-             + loss_weights.distance * distance)
+    total = (-reward + objective.fluency_weight * fluency + objective.realism_weight * realism
+             + objective.distance_weight * distance)
     return GeneratorLoss(total=total, reward=reward, fluency=fluency, realism=realism, distance=distance)
 
 

@@ -46,6 +46,11 @@ class JudgedSamples:
     preferred: np.ndarray  # (N,) the top topic is weighted +1
     nll: np.ndarray  # (N,) the LM's -log p of each sentence, <eos> included, in nats
 
+    def subset(self, count: int) -> JudgedSamples:
+        """The first `count` sentences and their scores."""
+        return JudgedSamples(tokens=self.tokens[:count], texts=self.texts[:count], topics=self.topics[:count],
+                             reward=self.reward[:count], preferred=self.preferred[:count], nll=self.nll[:count])
+
     def nll_per_token(self) -> np.ndarray:
         return self.nll / np.array([len(tokens) + 1 for tokens in self.tokens])
 

@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 import torch
+from click.testing import CliRunner
 from tiny_corpus import LABELS, fill_corpus
 
 from deephype.checkpoint import LoadedModel, load_model, make_checkpoint, model_path, save_checkpoint
+from deephype.cli import main
 from deephype.config import PROJECT_ROOT, LCGANConfig, ModelConfig, TopicsConfig
 from deephype.errors import ConfigError, ModelError
 from deephype.lcgan import (
+    PROPOSAL_RANGE,
     Critic,
     Generator,
+    GeneratorObjective,
     LCGANShape,
-    LossWeights,
     cvae_fingerprint,
     distance_penalty,
     fluency_loss,
@@ -67,7 +70,7 @@ def tiny_batch(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]
     return z, condition, topics
 
 
-LOSS_WEIGHTS = LossWeights(fluency=1.0, realism=1.0, distance=0.1)
+OBJECTIVE = GeneratorObjective(fluency_weight=1.0, fluency_baseline=0.0, realism_weight=1.0, distance_weight=0.1)
 
 
 def untrained_cvae(path: Path, seed: int = 0) -> LoadedModel:
@@ -85,8 +88,16 @@ def test_a_closed_gate_keeps_z_and_an_open_one_takes_the_proposal(bias, expected
     torch.nn.init.constant_(generator.gate.bias, bias)
     z, condition, _ = tiny_batch()
     moved = generator(z, condition)
-    proposal = generator.shift(generator.body(torch.cat([z, condition], dim=-1)))
+    _, proposal = generator.gate_and_proposal(z, condition)
     assert torch.equal(moved, z if expected == "z" else proposal)
+
+
+def test_proposals_stay_within_their_range_however_large_the_weights():
+    generator = Generator(SHAPE)
+    torch.nn.init.constant_(generator.shift.weight, 1e3)
+    z, condition, _ = tiny_batch()
+    _, proposal = generator.gate_and_proposal(100 * z, condition)
+    assert proposal.abs().max() <= PROPOSAL_RANGE
 
 
 def test_the_gate_starts_mostly_closed():
@@ -119,7 +130,7 @@ def test_one_generator_step_reduces_its_loss():
     variance = torch.full((SHAPE.latent_dim,), 0.5)
 
     def loss():
-        return generator_loss(generator, critic, z, condition, WEIGHTS, variance, LOSS_WEIGHTS)
+        return generator_loss(generator, critic, z, condition, WEIGHTS, variance, OBJECTIVE)
 
     before = loss()
     optimise(torch.optim.Adam(generator.parameters(), lr=LCGANConfig().learning_rate), before.total)
@@ -127,6 +138,18 @@ def test_one_generator_step_reduces_its_loss():
     assert after.total.item() < before.total.item()
     terms = -after.reward + after.fluency + after.realism + 0.1 * after.distance
     assert after.total.item() == pytest.approx(terms.item())
+
+
+@pytest.mark.parametrize(("baseline", "costs"), [(-1e3, True), (1e3, False)])
+def test_only_fluency_lost_beyond_the_baseline_costs_the_generator(baseline, costs):
+    torch.manual_seed(0)
+    generator, critic = Generator(SHAPE), Critic(SHAPE)
+    z, condition, _ = tiny_batch()
+    objective = dataclasses.replace(OBJECTIVE, fluency_baseline=baseline)
+    loss = generator_loss(generator, critic, z, condition, WEIGHTS, torch.ones(SHAPE.latent_dim), objective)
+    predicted = critic(generator(z, condition), condition).fluency.mean()
+    assert loss.fluency.item() == pytest.approx(max(predicted.item() - baseline, 0.0), rel=1e-5)
+    assert (loss.fluency.item() > 0) == costs
 
 
 @pytest.mark.parametrize("variance", [0.1, 1.0])
@@ -278,3 +301,27 @@ def test_a_random_cvae_checkpoint_round_trips_its_fingerprint(tmp_path):
     cvae = untrained_cvae(tmp_path / "cvae.pt")
     save_checkpoint(make_checkpoint("cvae", cvae.model, cvae.vocab, cvae.conditions, {}, {}), cvae.path)
     assert cvae_fingerprint(load_model(cvae.path)) == cvae_fingerprint(cvae)
+
+
+@pytest.mark.slow
+def test_a_finished_run_resumes_to_the_same_generator_and_refuses_other_settings(trained):
+    root, topics = trained
+    exported = torch.load(lcgan_path(root / "model"), weights_only=True)
+    paths = LCGANPaths(root / "model", root / "run", root / "resumed.png")
+    result = train_lcgan(themed_store(), RUN, topics, DECODE, paths, resume=True, progress=False)
+    resumed = torch.load(result.model, weights_only=True)
+    assert resumed["metrics"]["best_step"] == exported["metrics"]["best_step"]
+    assert all(torch.equal(v, exported["generator"][k]) for k, v in resumed["generator"].items())
+    with pytest.raises(ModelError, match="other lcgan settings"):
+        train_lcgan(themed_store(), dataclasses.replace(RUN, distance_weight=1.0), topics, DECODE, paths,
+                    resume=True, progress=False)
+
+
+def test_the_cli_names_what_the_bundle_lacks(tmp_path):
+    store = fill_corpus(Store.open(tmp_path / "corpus.db"))
+    store.close()
+    config = tmp_path / "config.yaml"
+    config.write_text(f"paths:\n  corpus_db: {tmp_path / 'corpus.db'}\n  runs_dir: {tmp_path / 'runs'}\n")
+    result = CliRunner().invoke(main, ["--config", str(config), "train", "lcgan", "--model", str(tmp_path / "none")])
+    assert result.exit_code == 2
+    assert "no model checkpoint at" in result.output and "cvae.pt" in result.output

@@ -26,8 +26,8 @@ from deephype.errors import EmptyCorpusError, ModelError
 from deephype.lcgan import (
     Critic,
     Generator,
+    GeneratorObjective,
     LCGANShape,
-    LossWeights,
     cvae_fingerprint,
     fluency_loss,
     generator_loss,
@@ -84,10 +84,6 @@ class Setup:
     def weights(self) -> torch.Tensor:
         return torch.as_tensor(self.judge.reward.weights, dtype=torch.float32)  # (K,)
 
-    @property
-    def loss_weights(self) -> LossWeights:
-        return LossWeights(fluency=self.config.fluency_weight, realism=self.config.realism_weight,
-                           distance=self.config.distance_weight)
 
     @property
     def steps_per_round(self) -> int:
@@ -153,7 +149,8 @@ def first_state(setup: Setup) -> RunState:
         generator_optimizer=torch.optim.Adam(generator.parameters(), lr=config.learning_rate),
         critic_optimizer=torch.optim.Adam(critic.parameters(), lr=config.learning_rate),
     )
-    state.rounds.append({"step": 0, **baseline.figures(0.0, setup.index)})
+    # As many prior samples as a round has: distinct-n falls as a set grows, so only equal sizes compare.
+    state.rounds.append({"step": 0, **baseline.subset(config.round_samples).figures(0.0, setup.index)})
     return state
 
 
@@ -222,8 +219,10 @@ def generator_step(state: RunState, setup: Setup) -> dict[str, float]:
     z = torch.randn(config.batch_size, setup.shape.latent_dim, generator=rng)
     condition = setup.pool.genres(config.batch_size, rng)
     state.critic.requires_grad_(False)  # D is only read here: no gradients for it to pick up
+    objective = GeneratorObjective(fluency_weight=config.fluency_weight, fluency_baseline=state.data.prior_fluency(),
+                                   realism_weight=config.realism_weight, distance_weight=config.distance_weight)
     loss = generator_loss(state.generator, state.critic, z, condition, setup.weights, setup.pool.variance(),
-                          setup.loss_weights)
+                          objective)
     optimise(state.generator_optimizer, loss.total)
     state.critic.requires_grad_(True)
     return {"generator_loss": loss.total.item(), "predicted_reward": loss.reward.item(),

@@ -61,6 +61,10 @@ class LabelledLatents:
     def __len__(self) -> int:
         return self.z.shape[0]
 
+    def prior_fluency(self) -> float:
+        """The mean per-token NLL of what prior latents decode to: the fluency G must not fall below."""
+        return float(self.fluency[self.source == SOURCES.index("prior")].mean())
+
     def extend(self, other: LabelledLatents) -> LabelledLatents:
         names = ("z", "condition", "topics", "fluency", "source")
         return LabelledLatents(**{name: torch.cat([getattr(self, name), getattr(other, name)]) for name in names})
