@@ -49,3 +49,11 @@ def pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def exit_if_interrupted(result: Any) -> None:
+    """After a training run that Ctrl-C stopped: say where it was saved and how to resume, exit 130."""
+    if result.interrupted:
+        click.echo(f"Interrupted: the run is saved in {result.checkpoint}. Continue it with the same command "
+                   "and --resume.", err=True)
+        click.get_current_context().exit(130)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from deephype.cli.common import pass_settings
+from deephype.cli.common import exit_if_interrupted, pass_settings
 from deephype.config import Settings
 from deephype.errors import EmptyCorpusError
 
@@ -47,10 +47,7 @@ def lcgan(settings: Settings, model_dir: str | None, resume: bool, quiet: bool) 
                              progress=not quiet)
     finally:
         store.close()
-    if result.interrupted:
-        click.echo(f"Interrupted: the run is saved in {result.checkpoint}. Continue it with the same command "
-                   "and --resume.", err=True)
-        click.get_current_context().exit(130)
+    exit_if_interrupted(result)
     report(result.metrics, result.model, result.plot)
 
 

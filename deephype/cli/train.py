@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from deephype.cli.common import DeephypeGroup, pass_settings
+from deephype.cli.common import DeephypeGroup, exit_if_interrupted, pass_settings
 from deephype.config import PROJECT_ROOT, Settings
 from deephype.errors import EmptyCorpusError
 
@@ -54,10 +54,7 @@ def cvae(settings: Settings, recipe_path: str, lm: bool, resume: bool, out_dir: 
         result = train_model(store, recipe, paths, kind=kind, resume=resume, progress=not quiet)
     finally:
         store.close()
-    if result.interrupted:
-        click.echo(f"Interrupted: the run is saved in {result.checkpoint}. Continue it with the same command "
-                   "and --resume.", err=True)
-        click.get_current_context().exit(130)
+    exit_if_interrupted(result)
     report(result.metrics, result.model, result.plot)
 
 
