@@ -6,10 +6,10 @@ never leaves a half-written corpus.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
-import random
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -49,11 +49,22 @@ def song_key(outcome: PostOutcome) -> str:
 
 
 def assign_splits(keys: set[str], config: DataConfig) -> dict[str, str]:
-    """Validation songs: a seeded shuffle of the sorted song keys, so a rebuild gives the same split."""
-    ordered = sorted(keys)
-    random.Random(config.seed).shuffle(ordered)
-    n_val = max(1, round(len(ordered) * config.val_fraction)) if len(ordered) > 1 else 0
-    return {key: ("val" if i < n_val else "train") for i, key in enumerate(ordered)}
+    """Validation songs by a seeded hash of each song key, so a song keeps its side however the rest of the corpus
+    changes (a shuffle of all keys would move every song whenever one is added or dropped)."""
+    if len(keys) < 2:
+        return dict.fromkeys(keys, "train")  # a lone song is all a model could train on
+    shares = {key: split_share(key, config.seed) for key in keys}
+    splits = {key: ("val" if share < config.val_fraction else "train") for key, share in shares.items()}
+    for side, pick in (("val", min), ("train", max)):  # both sides need a song, however few there are
+        if side not in splits.values():
+            splits[pick(shares, key=shares.__getitem__)] = side
+    return splits
+
+
+def split_share(key: str, seed: int) -> float:
+    """A stable number in [0, 1) for a song key: the first 8 bytes of a SHA-256 of the seed and the key."""
+    digest = hashlib.sha256(f"{seed}|{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
 
 
 def corpus_rows(outcomes: list[PostOutcome], settings: Settings) -> tuple[list[dict], list[dict], ConditionLabels]:
