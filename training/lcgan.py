@@ -86,6 +86,12 @@ class Setup:
 
 
     @property
+    def topics(self) -> dict[str, Any]:
+        """The topic model and weights G is trained toward, as checkpoints record them."""
+        reward = self.judge.reward
+        return {"model_id": reward.model.model_id, "weights": [int(w) for w in reward.weights]}
+
+    @property
     def steps_per_round(self) -> int:
         return math.ceil(self.config.generator_steps / self.config.rounds)
 
@@ -102,7 +108,7 @@ class RunState:
     totals: dict[str, float] = field(default_factory=dict)  # sums since the last history entry
     history: list[dict[str, float]] = field(default_factory=list)  # losses, every few steps
     rounds: list[dict[str, Any]] = field(default_factory=list)  # measured figures of G's samples, per round
-    best: dict[str, Any] = field(default_factory=dict)  # {"step", "generator"} of the round that ships so far
+    best: dict[str, Any] = field(default_factory=dict)  # {"step", "figures", "generator"} of the round to ship
     elapsed: float = 0.0
 
 
@@ -288,9 +294,7 @@ def finish(state: RunState, setup: Setup, paths: LCGANPaths) -> LCGANResult:
     best = Generator(setup.shape)
     best.load_state_dict(state.best["generator"])
     metrics = final_metrics(state, setup)
-    reward = setup.judge.reward
-    topics = {"model_id": reward.model.model_id, "weights": [int(w) for w in reward.weights]}
-    checkpoint = make_lcgan_checkpoint(best, setup.shape, setup.fingerprint, topics,
+    checkpoint = make_lcgan_checkpoint(best, setup.shape, setup.fingerprint, setup.topics,
                                        dataclasses.asdict(setup.config), metrics)
     exported = save_lcgan(checkpoint, paths.model_dir)
     plot = plot_lcgan(state.history, state.rounds, paths.plot,
@@ -311,7 +315,7 @@ def final_metrics(state: RunState, setup: Setup) -> dict[str, Any]:
 def save_state(state: RunState, setup: Setup, path: Path) -> None:
     """Everything a resumed run needs, including D's labelled latents (decoding them again would cost minutes)."""
     save_checkpoint({
-        "format": "deephype-lcgan-run/1", "cvae_fingerprint": setup.fingerprint,
+        "format": "deephype-lcgan-run/1", "cvae_fingerprint": setup.fingerprint, "topics": setup.topics,
         "config": dataclasses.asdict(setup.config), "shape": dataclasses.asdict(setup.shape),
         "generator": state.generator.state_dict(), "critic": state.critic.state_dict(),
         "generator_optimizer": state.generator_optimizer.state_dict(),
@@ -329,9 +333,10 @@ def restore(setup: Setup, path: Path) -> RunState:
     if saved.get("cvae_fingerprint") != setup.fingerprint:
         raise ModelError(f"{path} was started against another CVAE (fingerprint {saved.get('cvae_fingerprint')}, "
                          f"the bundle's is {setup.fingerprint}): train afresh without --resume")
-    if saved["config"] != dataclasses.asdict(setup.config) or saved["shape"] != dataclasses.asdict(setup.shape):
-        raise ModelError(f"{path} was started with other lcgan settings or another topic model: resume with the "
-                         "settings it was started with, or train afresh without --resume")
+    if (saved["config"], saved["shape"], saved.get("topics")) != (dataclasses.asdict(setup.config),
+                                                               dataclasses.asdict(setup.shape), setup.topics):
+        raise ModelError(f"{path} was started with other lcgan settings or another topic model or weights: resume "
+                         "with the settings it was started with, or train afresh without --resume")
     state = first_state_from(saved, setup)
     for name in ("step", "totals", "history", "rounds", "best", "elapsed"):
         setattr(state, name, saved[name])

@@ -33,9 +33,9 @@ def plot_lcgan(history: Sequence[dict[str, Any]], rounds: Sequence[dict[str, Any
     losses.legend(fontsize="small")
     predicted.plot(steps, [entry["predicted_reward"] for entry in history], color="tab:green", label="reward")
     fluency = predicted.twinx()
-    fluency.plot(steps, [entry["predicted_fluency"] for entry in history], color="tab:red", label="NLL per token")
-    predicted.set(title="G's latents as D predicts them: reward (left), LM NLL per token (right)",
-                  xlabel="generator step")
+    fluency.plot(steps, [entry["predicted_fluency"] for entry in history], color="tab:red")
+    predicted.set(title="G's latents as D predicts them: reward (green, left),\nLM NLL per token above the prior's "
+                  "(red, right)", xlabel="generator step")
     plot_rounds(measured, quality, rounds)
     figure.suptitle(title)
     path = Path(path)
