@@ -46,9 +46,10 @@ def tokens_for(mode: str) -> Tokens:
 
 
 def web_client(settings: Settings, token: str) -> WebClient:
-    """The Web API client, at `bot.slack_api_url` (the stand-in's in tests); it waits out rate limits and
-    retries dropped connections, as Slack asks clients to."""
-    return WebClient(token=token, base_url=settings.bot.slack_api_url, timeout=10,
+    """The Web API client, at `bot.slack_api_url` (the stand-in's in tests), giving up on a call after
+    `bot.slack_timeout` seconds; it waits out rate limits and retries dropped connections, as Slack asks clients
+    to, but never a call whose answer timed out (Slack may have done it: a repeated chat.postMessage posts twice)."""
+    return WebClient(token=token, base_url=settings.bot.slack_api_url, timeout=settings.bot.slack_timeout,
                      retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)])
 
 

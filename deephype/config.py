@@ -132,6 +132,9 @@ class BotConfig:
     approve_emoji: str = "white_check_mark"
     reject_emoji: str = "x"
     slack_api_url: str = "https://slack.com/api/"
+    # slack_sdk's urllib transport takes one socket timeout, for connecting and for each read alike; Slack answers
+    # in well under a second, and a listener must not hang long past Bolt's 3-second ack while a click waits.
+    slack_timeout: float = 10.0
     curator_usergroup: str = ""  # a Slack user group ID (S...) whose members are curators too; "" for none
     curator_cache_seconds: int = 300  # how long a user group's members are trusted before asking Slack again
     # Generation is CPU-bound and torch already uses both cores: one worker, and a short queue behind it so a
@@ -148,6 +151,8 @@ class BotConfig:
         for key in ("queue_size", "curator_cache_seconds"):
             if getattr(self, key) < 0:
                 raise ConfigError(f"config key 'bot.{key}' must not be negative, got {getattr(self, key)}")
+        if self.slack_timeout <= 0:
+            raise ConfigError(f"config key 'bot.slack_timeout' must be above zero, got {self.slack_timeout}")
 
 
 @dataclass(frozen=True)
