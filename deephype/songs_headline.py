@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass, replace
 
 from deephype.songs_credits import clean_artist, split_song, tidy
-from deephype.songs_plausible import MONTH, looks_like_name, looks_like_song
+from deephype.songs_plausible import (
+    MONTH,
+    can_own_number_title,
+    is_reduplicated,
+    looks_like_name,
+    looks_like_song,
+)
 from deephype.songs_sentence import (
     Subject,
     artist_after_by,
@@ -155,7 +161,7 @@ def is_label(phrase: str, core: bool = False, branded: bool = False) -> bool:
     never a name's whole ("Official Video", not "Cool" or "Dream"); with `branded`, also a short phrase ending
     in a feature word before a colon ("SoulBounce Exclusive:", "D//E Premiere:")."""
     words = [w.strip("()'") for w in re.split(r"[\s/]+", phrase.lower().strip(" ()")) if w.strip("()'")]
-    if not words or len(words) > 7:
+    if not words or len(words) > 7 or is_reduplicated([w.strip(",") for w in words]):
         return False
     if core:
         return all(w in LABEL_CORE for w in words)
@@ -239,7 +245,10 @@ def _checked(draft: Draft, strict: bool, has_capitals: bool, quoted: bool = Fals
     artist, song = strip_quotes(draft.artist or ""), strip_quotes(draft.song or "")
     if not looks_like_name(clean_artist(artist)[0], strict, has_capitals, max_words=6):
         return None
-    if not looks_like_song(split_song(song)[0], strict, any(ch.isupper() for ch in artist), quoted):
+    bare_song = split_song(song)[0]
+    if not looks_like_song(bare_song, strict, any(ch.isupper() for ch in artist), quoted):
+        return None
+    if not quoted and bare_song.isdigit() and not can_own_number_title(clean_artist(artist)[0]):
         return None
     return Draft(artist, song, draft.tail, draft.featuring, draft.version, guessed=draft.guessed)
 

@@ -38,6 +38,9 @@ _SENTENCE_BREAK = re.compile(r"\b\w{4,}[.!?]\s+[A-Z]")  # "... something. Shake 
 # Field names that never open an artist's name ("Post Malone" and "Press Club" do open with field names).
 _FIELD_OPENERS = frozenset({"tagged", "tags", "copyright", "published", "updated", "photo", "photos", "words",
                             "written", "posted", "filed", "reviewed", "contributed", "author"})
+# A bare number is a title ("1901", "505") unless it reads as a day or as a year from the era posts and tweets
+# are written in ("Best of - 2018"); such a title needs quotes ('"2002" by Anne-Marie').
+_DATE_NUMBER = re.compile(r"\d{1,2}|20[0-3]\d")
 _US_PLACE = re.compile(r",\s*[A-Z]{2}$")  # "Richmond, VA": a tour stop
 _URLISH = re.compile(r"https?:|www\.|\.(?:com|net|org|co\.uk)(?:/|$)", re.IGNORECASE)
 
@@ -75,9 +78,17 @@ def _is_not_a_name(name: str, folded: list[str]) -> bool:
         return True
     if len(folded) > 1 and re.sub(r"[^a-z]", "", folded[0]) in _FIELD_OPENERS:
         return True  # "Tagged Loyle Carner", "Copyright 2009-2017"
-    if all(w in LABEL_WORDS | GENRE_WORDS for w in folded) or is_field(name) or _US_PLACE.search(name):
+    if all(w in LABEL_WORDS | GENRE_WORDS for w in folded) and not is_reduplicated(folded):
+        return True
+    if is_field(name) or _US_PLACE.search(name):
         return True
     return len(folded) == 1 and folded[0] in VERY_COMMON  # "Here's", "Home | Gigs", "What's the story"
+
+
+def is_reduplicated(folded: list[str]) -> bool:
+    """One word said twice or more ("Now, Now", "Talk Talk", "Chk Chk Chk"): a band's name, never a blog label,
+    even when the word alone is one ("Now")."""
+    return len(folded) >= 2 and len(set(folded)) == 1 and folded[0].isalpha()
 
 
 def _reads_as_sentence(words: list[str], folded: list[str], strict: bool) -> bool:
@@ -94,15 +105,35 @@ def _reads_as_sentence(words: list[str], folded: list[str], strict: bool) -> boo
 def _could_be_unquoted_title(song: str, words: list[str], folded: list[str], text_has_capitals: bool) -> bool:
     """Without quotes a title has to look like one: no dates, venues or sentences ("Published 5 May, 2018",
     "Pond on 5/30 @ Warsaw", "Bronze Whale is managed by ...", "Great song, weird video. I approve.")."""
-    if re.fullmatch(r"\d{1,2}|(?:19|20)\d\d", song) or _DATE_INSIDE.search(song) or " @ " in song:
+    if _DATE_NUMBER.fullmatch(song) or _DATE_INSIDE.search(song) or " @ " in song:
         return False
     if any(f in EVENT_WORDS for f in folded) or _SENTENCE_BREAK.search(song):
         return False
     if not text_has_capitals:
         return True
-    lowercase = [f for w, f in zip(words, folded, strict=True) if w[:1].islower()]
-    telling = [f for f in lowercase if f in SENTENCE_WORDS | MUSIC_NOUNS | SENTENCE_VERBS]
+    head, subtitle = _split_subtitle(words, folded)
+    telling = [f for w, f in head if w[:1].islower() and f in SENTENCE_WORDS | MUSIC_NOUNS | SENTENCE_VERBS]
+    if any(w[:1].islower() and f in MUSIC_NOUNS for w, f in subtitle):
+        return False  # "Opal (this one is a banger)": talk about the track, not its subtitle
     return not song[:1].islower() and len(telling) < 2 and not any(f in SENTENCE_VERBS for f in telling)
+
+
+def _split_subtitle(words: list[str], folded: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(word, folded) pairs outside and inside brackets. A subtitle in brackets is often lowercase prose by
+    design ("Delilah (pull me out of this)"), so only the words outside show whether a title is a sentence."""
+    outside, inside, depth = [], [], 0
+    for word, fold in zip(words, folded, strict=True):
+        (inside if depth or word.startswith(("(", "[")) else outside).append((word, fold))
+        depth = max(depth + word.count("(") + word.count("[") - word.count(")") - word.count("]"), 0)
+    return outside, inside
+
+
+def can_own_number_title(artist: str) -> bool:
+    """Whether an unquoted title that is only a number ("Phoenix - 1901") may be believed: the words before it
+    must be written as a name, every word capitalised and none an abbreviation, since "Class of - 1999",
+    "Live at Brixton - 1985" and "Vol. - 1999" put a year or a count after a phrase."""
+    words = artist.split()
+    return bool(words) and all(w[:1].isupper() or w[:1].isdigit() for w in words) and not artist.endswith(".")
 
 
 def looks_like_song(song: str, strict: bool, text_has_capitals: bool = False, quoted: bool = True) -> bool:
@@ -119,7 +150,7 @@ def looks_like_song(song: str, strict: bool, text_has_capitals: bool = False, qu
     if not quoted and not _could_be_unquoted_title(song, words, folded, text_has_capitals):
         return False
     if strict:
-        lowercase = [w for w, f in zip(words, folded, strict=True) if w[:1].islower() and f in SENTENCE_WORDS]
+        lowercase = [w for w, f in _split_subtitle(words, folded)[0] if w[:1].islower() and f in SENTENCE_WORDS]
         nouns = [w for w, f in zip(words, folded, strict=True) if w[:1].islower() and f in MUSIC_NOUNS]
         return len(lowercase) < 2 and not nouns and not any(f in EVENT_WORDS for f in folded)
     return True

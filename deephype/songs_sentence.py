@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from deephype.songs_credits import split_names, tidy
-from deephype.songs_plausible import CONNECTORS
+from deephype.songs_plausible import CONNECTORS, is_reduplicated
 from deephype.songs_text import normalise_name
 from deephype.songs_words import (
     DESCRIPTORS,
@@ -215,9 +215,12 @@ def _ends_subject(token: str) -> bool:
 
 
 def _first_clause(subject: str) -> str:
-    # "Amanda Tenfjord, the Norwegian" -> "Amanda Tenfjord"; "Common, Robert Glasper & Karriem Riggins" stays.
+    # "Amanda Tenfjord, the Norwegian" -> "Amanda Tenfjord"; "Common, Robert Glasper & Karriem Riggins" and
+    # "Now, Now" stay.
     head, _, tail = subject.partition(", ")
     if tail and (" & " in tail or " and " in tail) and len(subject.split()) <= 9 and tail[:1].isupper():
+        return subject
+    if tail and is_reduplicated(normalise_name(subject).split()):
         return subject
     return head
 

@@ -122,6 +122,7 @@ HEADLINES = [
      ("Angelica Bess",), None),
     ("Tortusa / Breistein – Ceiling Filled With Water #ambient #electronic #jazz", None, "Tortusa / Breistein",
      "Ceiling Filled With Water", (), None),
+    ("Now, Now – “AZ”", None, "Now, Now", "AZ", (), None),  # a name of one word said twice is no blog label
 ]
 
 
@@ -214,6 +215,12 @@ TWEETS = [
     ("Opal by Bicep", "Bicep", "Opal", (), None),
     ("Mt. Joy - Silver Lining", "Mt. Joy", "Silver Lining", (), None),
     ("bicep - opal", "bicep", "opal", (), None),
+    ("Phoenix - 1901", "Phoenix", "1901", (), None),  # a title that is only a number
+    ('"2002" by Anne-Marie', "Anne-Marie", "2002", (), None),  # a year-shaped title needs its quotes
+    ("Fred again.. - Delilah (pull me out of this)", "Fred again..", "Delilah (pull me out of this)", (), None),
+    ("Now, Now - MJ", "Now, Now", "MJ", (), None),
+    ('"MJ" by Now, Now', "Now, Now", "MJ", (), None),
+    ("Now, Now share new single 'MJ'", "Now, Now", "MJ", (), None),
 ]
 
 
@@ -238,6 +245,11 @@ def test_detect_song_in_tweets_and_hype_arguments(text, artist, song, featuring,
         "Giveaway: win tickets to see Bicep live",
         "Our favourite albums of 2018 - a thread",
         "Good morning, music lovers",
+        "Best of - 2018",
+        "Class of - 1999",
+        "Live at Brixton - 1985",
+        "Now, now - let's not panic",
+        "omg - this is amazing (pull me out of this)",
         "🔥🔥🔥",
         "https://t.co/abc",
         "",
