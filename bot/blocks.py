@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -194,32 +195,58 @@ def help_text(approve_emoji: str = "white_check_mark", reject_emoji: str = "x", 
 
 
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+# Code first, so markers inside it stay literal: ```pre```, then `code`.
+_CODE = re.compile(r"```(.+?)```|`([^`\n]+)`", re.DOTALL)
+# Slack reads *bold*, _italic_ and ~strike~ only when the opening marker starts a word and the closing one ends
+# it, so "f*ck", "5*3" and "snake_case_name" keep their characters.
+_EMPHASIS = [re.compile(rf"(?<![\w{m}]){m}(?=[^\s{m}])([^{m}\n]*?[^\s{m}]){m}(?![\w{m}])") for m in
+             (re.escape("*"), "_", "~")]
+_HOLD = "\ue000{}\ue001"  # a private-use stand-in for a link or code span while markers are read
+_HELD = re.compile("\ue000(\\d+)\ue001")
 
 
-def _link_to_plain(match: re.Match[str]) -> str:
+def _link_to_plain(match: re.Match[str], names: Mapping[str, str]) -> str:
     target, label = match.group(1), match.group(2)
-    if target.startswith(("@", "#")):
-        return target[0] + (label or target[1:])
+    if target.startswith("@"):
+        return "@" + (names.get(target[1:]) or label or target[1:])
+    if target.startswith("#"):
+        return "#" + (label or target[1:])
     if target.startswith("!"):
-        return label if label is not None else "@" + target[1:]
-    return f"{label} ({target})" if label else target
+        return label if label is not None else "@" + target[1:].split("^")[-1]
+    return f"{_unemphasised(label)} ({target})" if label else target
 
 
-def mrkdwn_to_plain(text: str) -> str:
-    """Readable text from mrkdwn: links, mentions and date tokens spelled out, entities decoded."""
-    return html.unescape(_LINK.sub(_link_to_plain, text))
+def _unemphasised(text: str) -> str:
+    for emphasis in _EMPHASIS:
+        text = emphasis.sub(r"\1", text)
+    return text
 
 
-def _render_block(block: dict[str, Any]) -> str:
+def mrkdwn_to_plain(text: str, names: Mapping[str, str] | None = None) -> str:
+    """Readable text from mrkdwn: links, mentions (as @name when `names` maps the user id, else @id) and date
+    tokens spelled out, emphasis and code markers dropped, entities decoded."""
+    held: list[str] = []
+
+    def hold(plain: str) -> str:
+        held.append(plain)
+        return _HOLD.format(len(held) - 1)
+
+    text = text.replace("\ue000", "").replace("\ue001", "")  # nothing of the text's own may pose as a stand-in
+    text = _CODE.sub(lambda m: hold(m.group(1) if m.group(1) is not None else m.group(2)), text)
+    text = _LINK.sub(lambda m: hold(_link_to_plain(m, names or {})), text)
+    return html.unescape(_HELD.sub(lambda m: held[int(m.group(1))], _unemphasised(text)))
+
+
+def _render_block(block: dict[str, Any], names: Mapping[str, str]) -> str:
     kind = block.get("type")
     if kind in ("header", "section"):
         parts = [block["text"]["text"]] if "text" in block else []
         parts += [f["text"] for f in block.get("fields", [])]
         if block.get("accessory", {}).get("type") == "button":
             parts.append(f"[ {block['accessory']['text']['text']} ]")
-        return "\n".join(mrkdwn_to_plain(p) for p in parts)
+        return "\n".join(mrkdwn_to_plain(p, names) for p in parts)
     if kind == "context":
-        return "  ·  ".join(mrkdwn_to_plain(e.get("text", e.get("alt_text", ""))) for e in block["elements"])
+        return "  ·  ".join(mrkdwn_to_plain(e.get("text", e.get("alt_text", "")), names) for e in block["elements"])
     if kind == "actions":
         return "  ".join(f"[ {e['text']['text']} ]" for e in block["elements"] if "text" in e)
     if kind == "input":
@@ -232,6 +259,7 @@ def _render_block(block: dict[str, Any]) -> str:
     return f"[{kind} block]"
 
 
-def render_text(blocks: list[dict[str, Any]]) -> str:
-    """Blocks as plain text, one block a line (or more), buttons as `[ Approve ]`."""
-    return "\n".join(_render_block(b) for b in blocks)
+def render_text(blocks: list[dict[str, Any]], names: Mapping[str, str] | None = None) -> str:
+    """Blocks as plain text, one block a line (or more), buttons as `[ Approve ]`. `names` maps Slack user ids
+    to the names to show (`{"U0ANA0001": "ana"}` gives "@ana"); an id it does not know is shown as "@U0ANA0001"."""
+    return "\n".join(_render_block(b, names or {}) for b in blocks)

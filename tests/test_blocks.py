@@ -33,20 +33,22 @@ def test_candidate_message_has_the_four_buttons_carrying_the_candidate_id():
 
 
 @pytest.mark.parametrize(
-    ("raw", "escaped"),
+    ("raw", "escaped", "rendered"),
     [
-        ("Tom & Jerry", "Tom &amp; Jerry"),
-        ("<@U123> is <great>", "&lt;@U123&gt; is &lt;great&gt;"),
-        ("a -> b && c", "a -&gt; b &amp;&amp; c"),
-        ("already &amp; there", "already &amp;amp; there"),
-        ("no specials *bold* _it_", "no specials *bold* _it_"),
+        ("Tom & Jerry", "Tom &amp; Jerry", "Tom & Jerry"),
+        ("<@U123> is <great>", "&lt;@U123&gt; is &lt;great&gt;", "<@U123> is <great>"),
+        ("a -> b && c", "a -&gt; b &amp;&amp; c", "a -> b && c"),
+        ("already &amp; there", "already &amp;amp; there", "already &amp; there"),
+        # Slack shows these markers as bold and italic, so the plain rendering shows the words alone.
+        ("no specials *bold* _it_", "no specials *bold* _it_", "no specials bold it"),
+        ("f*ck this snake_case 5*3", "f*ck this snake_case 5*3", "f*ck this snake_case 5*3"),
     ],
 )
-def test_user_text_is_escaped_in_mrkdwn_and_rendered_back_unchanged(raw, escaped):
+def test_user_text_is_escaped_in_mrkdwn_and_rendered_back_as_slack_shows_it(raw, escaped, rendered):
     text, blocks = bk.candidate_message(1, raw, 0.5, 1)
     assert blocks[0]["text"]["text"] == escaped
     assert text.endswith(escaped)
-    assert bk.render_text(blocks).splitlines()[0] == raw
+    assert bk.render_text(blocks).splitlines()[0] == rendered
 
 
 def test_song_header_names_the_song_genres_their_source_and_the_tweet():
@@ -173,9 +175,43 @@ def test_help_text_shows_usage_an_example_and_the_configured_emoji():
     ("at <!date^1700000000^{time}|14:02>", "at 14:02"),
     ("<#C1|curation> and <!here>", "#curation and @here"),
     ("a &lt;b&gt; &amp; c", "a <b> & c"),
+    ("<!subteam^S1|@curators> and <!subteam^S2>", "@curators and @S2"),
+    # emphasis and code markers go where Slack reads them as markup ...
+    ("*Genres:* dream pop _(offline table)_", "Genres: dream pop (offline table)"),
+    ("*bold*, _italic_ and ~struck~.", "bold, italic and struck."),
+    ("*Approved by <@U1>*", "Approved by @U1"),
+    ("see <https://x.com/1|*this* tweet>", "see this tweet (https://x.com/1)"),
+    ("`/hype <artist> - <song>` and ```*as is*```", "/hype <artist> - <song> and *as is*"),
+    # ... and stay where they are characters: inside a word, spaced out, unpaired, in a code span or a URL
+    ("f*ck 5*3*2 snake_case_name a * b * c", "f*ck 5*3*2 snake_case_name a * b * c"),
+    ("an * unpaired star and a_b_ c", "an * unpaired star and a_b_ c"),
+    ("`*kept*`", "*kept*"),
+    ("<https://x.com/_a_/b>", "https://x.com/_a_/b"),
+    ("\ue0000\ue001 x", "0 x"),
 ])
 def test_mrkdwn_to_plain(mrkdwn, plain):
     assert bk.mrkdwn_to_plain(mrkdwn) == plain
+
+
+@pytest.mark.parametrize(("mrkdwn", "names", "plain"), [
+    ("Approved by <@U0ANA0001>", {"U0ANA0001": "ana"}, "Approved by @ana"),
+    ("Approved by <@U0ANA0001>", {"U0BEN0002": "ben"}, "Approved by @U0ANA0001"),
+    ("Approved by <@U0ANA0001|ana.s>", {}, "Approved by @ana.s"),
+    ("Approved by <@U0ANA0001|ana.s>", {"U0ANA0001": "ana"}, "Approved by @ana"),
+])
+def test_mentions_show_the_name_the_caller_knows_else_the_bare_id(mrkdwn, names, plain):
+    assert bk.mrkdwn_to_plain(mrkdwn, names) == plain
+
+
+def test_render_text_of_a_decision_reads_as_plain_text():
+    _, blocks = bk.decided_message("A *bright* hook.", "queued", "U0ANA0001", AT, planned_for=AT + timedelta(hours=4),
+                                   candidate_id=3)
+    rendered = bk.render_text(blocks, {"U0ANA0001": "ana"})
+    assert rendered.splitlines()[:2] == ["A bright hook.",
+                                         ":white_check_mark: Approved by @ana at 14:02, queued for 18:02"]
+    assert not any(mark in rendered for mark in ("<@", "*", "<!date"))
+    _, header = bk.song_header("Beach House", "Space Song", ["dream pop"], "Spotify", requested_by="U0BEN0002")
+    assert bk.render_text(header).splitlines()[1:] == ["Genres: dream pop (Spotify)", "Requested by @U0BEN0002"]
 
 
 def test_render_text_draws_buttons_inputs_and_dividers():
