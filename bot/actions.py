@@ -9,11 +9,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import blocks as bk
 from bot import decisions, jobs, publish
 from bot.services import Busy, Services
+from bot.slack_failures import SLACK_FAILURES, reason
 from deephype import curation
 from deephype.errors import DeephypeError
 
@@ -44,8 +44,8 @@ def open_editor(services: Services, ack: Ack, body: dict[str, Any], client: WebC
     view = bk.edit_modal(candidate_id, candidate["text"], services.settings.generation.max_chars)
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)
-    except SlackApiError as error:  # trigger_ids live 3 seconds; a slow network can outlive one
-        log.warning("could not open the edit modal for candidate %s: %s", candidate_id, error.response.get("error"))
+    except SLACK_FAILURES as error:  # trigger_ids live 3 seconds; a slow network can outlive one
+        log.warning("could not open the edit modal for candidate %s: %s", candidate_id, reason(error))
         publish.tell(client, channel, user, "Slack didn't open the editor in time; click Edit again.", _thread(body))
 
 

@@ -15,8 +15,9 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from bot import actions, commands, events, jobs, payload_shape
 from bot.services import Services
+from bot.slack_failures import NO_ANSWER, reason
 from deephype.config import Settings, secret
-from deephype.errors import ConfigError
+from deephype.errors import ConfigError, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +67,16 @@ def build_app(services: Services, client: WebClient, signing_secret: str | None 
 
 
 def check_connection(client: WebClient) -> dict:
-    """auth.test: who the bot is, or a ConfigError saying the token was refused."""
+    """auth.test: who the bot is, a ConfigError saying the token was refused, or a ServiceError saying Slack
+    could not be reached."""
     try:
         return client.auth_test().data
     except SlackApiError as error:
         raise ConfigError(f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}); copy the bot token "
                           "again from OAuth & Permissions") from None
+    except NO_ANSWER as error:
+        raise ServiceError(f"could not reach Slack at {client.base_url} ({reason(error)}); check the network "
+                           "and bot.slack_api_url") from None
 
 
 def run(settings: Settings, mode: str | None = None, port: int | None = None) -> None:

@@ -11,11 +11,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import blocks as bk
 from bot.publish import Origin, post_song
 from bot.services import Busy, Services
+from bot.slack_failures import SLACK_FAILURES
 from deephype.errors import DeephypeError
 from deephype.hype import SongRequestError, read_song
 from deephype.songs import SongRef
@@ -98,7 +98,7 @@ def _title(song: SongRef) -> str:
 def _link(client: WebClient, channel: str, ts: str) -> str | None:
     try:
         permalink = client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
-    except (SlackApiError, OSError) as error:
+    except SLACK_FAILURES as error:
         log.warning("no permalink for %s/%s: %s", channel, ts, error)
         return None
     return f"<{permalink}|open the thread>"
@@ -107,5 +107,5 @@ def _link(client: WebClient, channel: str, ts: str) -> str | None:
 def _respond(respond: Callable[..., Any], text: str) -> None:
     try:
         respond(text=text)  # ephemeral by default: only the person who asked sees it
-    except (SlackApiError, OSError) as error:  # response_urls expire after 30 minutes
+    except SLACK_FAILURES as error:  # response_urls expire after 30 minutes
         log.warning("could not answer the /hype request (%s): %s", error, text)

@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable, Iterable
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
+from bot.slack_failures import SLACK_FAILURES, reason
 from deephype.config import BotConfig
 
 log = logging.getLogger(__name__)
@@ -55,10 +55,9 @@ class Curators:
                 return self._members
             try:
                 users = client.usergroups_users_list(usergroup=self.usergroup)["users"]
-            except (SlackApiError, OSError) as error:
-                reason = error.response.get("error") if isinstance(error, SlackApiError) else error
+            except SLACK_FAILURES as error:
                 log.warning("could not read the members of user group %s (%s); using the %d known ones",
-                            self.usergroup, reason, len(self._members))
+                            self.usergroup, reason(error), len(self._members))
                 return self._members
             self._members, self._fetched_at = frozenset(users), now
             return self._members

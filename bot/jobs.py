@@ -14,11 +14,11 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import publish
 from bot.decisions import GONE
 from bot.services import Services
+from bot.slack_failures import SLACK_FAILURES, reason
 from deephype import curation
 from deephype.config import XConfig
 from deephype.errors import DeephypeError, ServiceError
@@ -70,9 +70,8 @@ class SlackPostingEvents:
         try:
             self.client.chat_postMessage(channel=candidate["channel"], text=text,
                                          thread_ts=publish.thread_of(self.services.store, candidate))
-        except SlackApiError as error:
-            raise ServiceError(f"could not flag candidate {candidate['id']} in Slack "
-                               f"({error.response.get('error')})") from None
+        except SLACK_FAILURES as error:
+            raise ServiceError(f"could not flag candidate {candidate['id']} in Slack ({reason(error)})") from None
 
 
 class Loop:

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks as bk
+from bot.slack_failures import SLACK_FAILURES, reason
 from deephype import curation
 from deephype.errors import DeephypeError, ServiceError
 from deephype.store import Store
@@ -70,8 +71,8 @@ def post_song(client: WebClient, store: Store, channel: str, result: HypeResult,
         header = client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False,
                                          unfurl_media=False)
         post_candidates(client, store, header["channel"], header["ts"], ids)
-    except SlackApiError as error:
-        curation.finish_request(store, request_id, error=f"Slack: {error.response.get('error')}")
+    except SLACK_FAILURES as error:
+        curation.finish_request(store, request_id, error=f"Slack: {reason(error)}")
         raise _slack_failure("post the candidates", error) from None
     curation.finish_request(store, request_id, header_ts=header["ts"])
     return PostedSong(request_id, header["channel"], header["ts"], ids)
@@ -96,8 +97,8 @@ def post_more(client: WebClient, store: Store, candidate: dict[str, Any], result
     ids = curation.add_candidates(store, request_id, _rows(fresh), first_rank=len(offered) + 1)
     try:
         post_candidates(client, store, candidate["channel"], header_ts, ids)
-    except SlackApiError as error:
-        curation.finish_request(store, request_id, header_ts=header_ts, error=f"Slack: {error.response.get('error')}")
+    except SLACK_FAILURES as error:
+        curation.finish_request(store, request_id, header_ts=header_ts, error=f"Slack: {reason(error)}")
         raise _slack_failure("post the new candidates", error) from None
     curation.finish_request(store, request_id, header_ts=header_ts)
     return PostedSong(request_id, candidate["channel"], header_ts, ids)
@@ -143,7 +144,7 @@ def update_candidate_message(client: WebClient, store: Store, candidate_id: int,
     text, blocks = candidate_view(candidate, timezone, posted_url, post_now)
     try:
         client.chat_update(channel=candidate["channel"], ts=candidate["message_ts"], text=text, blocks=blocks)
-    except SlackApiError as error:
+    except SLACK_FAILURES as error:
         raise _slack_failure(f"update the message of candidate {candidate_id}", error) from None
 
 
@@ -152,7 +153,7 @@ def tell(client: WebClient, channel: str, user: str, text: str, thread_ts: str |
     courtesy, and the store already holds the outcome."""
     try:
         client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)
-    except (SlackApiError, OSError) as error:
+    except SLACK_FAILURES as error:
         log.warning("could not tell %s in %s %r: %s", user, channel, text, error)
 
 
@@ -173,6 +174,8 @@ def _moment(value: str | None, zone: ZoneInfo) -> datetime | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
 
 
-def _slack_failure(doing: str, error: SlackApiError) -> ServiceError:
-    return ServiceError(f"Slack would not let me {doing} ({error.response.get('error')}); check that the bot "
-                        "is in the channel and has the scopes in manifest.yaml")
+def _slack_failure(doing: str, error: Exception) -> ServiceError:
+    if isinstance(error, SlackApiError):
+        return ServiceError(f"Slack would not let me {doing} ({reason(error)}); check that the bot is in the "
+                            "channel and has the scopes in manifest.yaml")
+    return ServiceError(f"Slack did not answer when I tried to {doing} ({reason(error)}); try again in a minute")

@@ -11,9 +11,10 @@ import logging
 import socket
 
 import pytest
-from bot_harness import ANA, BotHarness, bot_settings, ephemeral_texts
+from bot_harness import ANA, BotHarness, C, bot_settings, ephemeral_texts
 
 from bot import blocks as bk
+from bot.publish import Origin, post_song
 from deephype import curation
 from deephype.config import ScheduleConfig, Settings, SpotifyConfig, XConfig
 from deephype.cursors import TIMELINE, read_cursor
@@ -165,38 +166,128 @@ def test_spotify_faults_fall_back_with_a_note_for_the_curator(tmp_path, spotify,
         assert found.genres == ("synthpop",) and "fallback" in (found.note or "")
 
 
+SLACK_TIMEOUT = 1.0  # the bot's bot.slack_timeout in these tests; the "timeout" fault outlasts it
+
+
+def slack_refused(slack: SlackStandin, bot: BotHarness) -> None:
+    bot.client.base_url = closed_port() + "/api/"  # nobody listens there until the test points it back
+
+
+# (name, inject, whether the curator must be told privately that the message could not be updated)
 SLACK_FAULTS = [
-    ("429 with Retry-After", lambda s: s.rate_limit("chat.update", retry_after=1)),
-    ("429 three times", lambda s: s.rate_limit("chat.update", retry_after=0, times=3)),
-    ("500", lambda s: s.server_error("chat.update")),
-    ("500 three times", lambda s: s.server_error("chat.update", times=3)),
-    ("slow", lambda s: s.slow("chat.update", 0.5)),
-    ("ok: false", lambda s: s.fail("chat.update", "internal_error")),
-    ("ephemeral fails too", lambda s: (s.server_error("chat.update", 3), s.server_error("chat.postEphemeral", 3))),
+    ("429 with Retry-After", lambda s, b: s.rate_limit("chat.update", retry_after=1), False),
+    ("429 without Retry-After", lambda s, b: s.rate_limit("chat.update", retry_after=None), False),
+    ("429 three times", lambda s, b: s.rate_limit("chat.update", retry_after=0, times=3), True),
+    ("500", lambda s, b: s.server_error("chat.update"), True),
+    ("500 three times", lambda s, b: s.server_error("chat.update", times=3), True),
+    ("502", lambda s, b: s.server_error("chat.update", status=502), True),
+    ("503", lambda s, b: s.server_error("chat.update", status=503), True),
+    ("slow", lambda s, b: s.slow("chat.update", 0.5), False),
+    ("timeout", lambda s, b: s.slow("chat.update", SLACK_TIMEOUT * 2), True),
+    ("malformed JSON", lambda s, b: s.malformed("chat.update"), True),
+    ("ok: false", lambda s, b: s.fail("chat.update", "internal_error"), True),
+    ("ephemeral fails too", lambda s, b: (s.server_error("chat.update", 3), s.server_error("chat.postEphemeral", 3)),
+     False),
+    ("connection refused", slack_refused, False),  # nothing reaches Slack, the note included
 ]
+SAVED_NOTE = "Saved: the candidate is approved, but Slack "
 
 
-@pytest.mark.parametrize(("name", "inject"), SLACK_FAULTS, ids=[n for n, _ in SLACK_FAULTS])
-def test_slack_faults_never_lose_a_decision_and_the_bot_keeps_answering(caplog, name, inject):
+def bot_errors(caplog) -> list[str]:
+    """Errors the bot or Bolt logged (slack_sdk logs every failed request at ERROR level itself)."""
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR and not r.name.startswith("slack_sdk")]
+
+
+@pytest.mark.parametrize(("name", "inject", "told"), SLACK_FAULTS, ids=[n for n, _, _ in SLACK_FAULTS])
+def test_slack_faults_never_lose_a_decision_and_the_bot_keeps_answering(caplog, name, inject, told):
     caplog.set_level(logging.WARNING)
     with SlackStandin() as slack:
-        bot = BotHarness(slack, bot_settings())
+        bot = BotHarness(slack, bot_settings(slack_timeout=SLACK_TIMEOUT))
         try:
             first, second = bot.seed(["Midnight City glows.", "M83 paint the night gold."])
-            inject(slack)
+            base_url = bot.client.base_url
+            inject(slack, bot)
             status, _ = bot.dispatch(bot.requests.block_action(first, bk.APPROVE))
             bot.settle()
             assert status == 200 and bot.candidate(first)["status"] == "approved"
             assert [(d["action"], d["accepted"]) for d in bot.decisions()] == [("approve", 1)]
+            told_ana = ephemeral_texts(slack, ANA)
+            assert any(t.startswith(SAVED_NOTE) for t in told_ana) == told, told_ana
+            bot.client.base_url = base_url
+            slack.clear_faults()
             bot.dispatch(bot.requests.block_action(second, bk.REJECT))  # the next click works as ever
             bot.settle()
             assert bot.candidate(second)["status"] == "rejected"
-            assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-            update_failed = not slack.calls_to("chat.update")[0].ok and not any(
-                c.ok for c in slack.calls_to("chat.update") if c.args.get("ts") == first["ts"])
-            told = ephemeral_texts(slack, ANA)
-            if update_failed and name != "ephemeral fails too":  # the curator hears why the message looks stale
-                assert any(t.startswith("Saved: the candidate is approved, but Slack would not let me update")
-                           for t in told), told
+            assert slack.message(C, second["ts"])["text"] != second["text"]  # ...and its message shows it
+            assert not bot_errors(caplog)
+        finally:
+            bot.close()
+
+
+# (name, inject on chat.postMessage; the header goes first, so a fault there stops the candidates too)
+SLACK_POST_FAULTS = [
+    ("429 with Retry-After", lambda s, b: s.rate_limit("chat.postMessage", retry_after=1)),
+    ("429 without Retry-After", lambda s, b: s.rate_limit("chat.postMessage", retry_after=None)),
+    ("429 three times", lambda s, b: s.rate_limit("chat.postMessage", retry_after=0, times=3)),
+    ("502", lambda s, b: s.server_error("chat.postMessage", status=502)),
+    ("503", lambda s, b: s.server_error("chat.postMessage", status=503)),
+    ("timeout", lambda s, b: s.slow("chat.postMessage", SLACK_TIMEOUT * 2)),
+    ("malformed JSON", lambda s, b: s.malformed("chat.postMessage")),
+    ("connection refused", slack_refused),
+]
+
+
+@pytest.mark.parametrize(("name", "inject"), SLACK_POST_FAULTS, ids=[n for n, _ in SLACK_POST_FAULTS])
+def test_slack_faults_while_posting_candidates_keep_the_request_and_say_why(name, inject):
+    """What /hype's worker and the scan do with a song's candidates: the request and every candidate stay in the
+    store, with Slack's failure recorded, and the error says what happened in words /hype passes on."""
+    with SlackStandin() as slack:
+        bot = BotHarness(slack, bot_settings(slack_timeout=SLACK_TIMEOUT))
+        base_url = bot.client.base_url
+        result = Writer()("M83 - Midnight City")
+        try:
+            inject(slack, bot)
+            try:
+                posted = post_song(bot.client, bot.store, C, result, Origin("command", requested_by=ANA))
+            except DeephypeError as error:
+                posted, reason = None, str(error)
+                assert reason.startswith("Slack would not let me post the candidates") or "Slack" in reason, reason
+            [request] = bot.store.db.query("SELECT * FROM requests")
+            candidates = list(bot.store.db.query("SELECT * FROM candidates WHERE request_id = ?", [request["id"]]))
+            assert [c["text"] for c in candidates] == [c.text for c in result.candidates]
+            if posted is None:
+                assert request["error"] and not request["header_ts"]
+            else:
+                assert request["header_ts"] == posted.header_ts and all(c["message_ts"] for c in candidates)
+            bot.client.base_url = base_url
+            slack.clear_faults()
+            again = post_song(bot.client, bot.store, C, result, Origin("command", requested_by=ANA))  # Slack is back
+            assert again.header_ts and len(again.candidate_ids) == len(result.candidates)
+        finally:
+            bot.close()
+
+
+@pytest.mark.parametrize(("name", "inject"), SLACK_POST_FAULTS, ids=[n for n, _ in SLACK_POST_FAULTS])
+def test_slack_faults_while_scanning_leave_the_tweet_for_the_next_scan(tmp_path, x, name, inject):
+    with SlackStandin() as slack:
+        bot = BotHarness(slack, bot_settings(slack_timeout=SLACK_TIMEOUT), store=Store.open(tmp_path / "state.db"))
+        base_url = bot.client.base_url
+        tweet = x.add_tweet(f'NEW MUSIC: M83 – "Midnight City" https://t.co/slack{len(name)}', "blog")
+
+        def publish(t, result):  # what Loop.publish does
+            return post_song(bot.client, bot.store, C, result, Origin("timeline", source_tweet_id=t.id)).request_id
+
+        try:
+            scanner = Scanner(bot.store, x_client(x, None), Writer(), publish, max_tweets=5, attempts=3)
+            inject(slack, bot)
+            scanner.scan()
+            bot.client.base_url = base_url
+            slack.clear_faults()
+            scanner.scan()
+            [row] = bot.store.db.query("SELECT * FROM tweets WHERE id = ?", [tweet])
+            finished = list(bot.store.db.query(
+                "SELECT * FROM requests WHERE source_tweet_id = ? AND header_ts IS NOT NULL", [tweet]))
+            assert row["status"] == "written" and [r["id"] for r in finished] == [row["request_id"]]
+            assert read_cursor(bot.store, TIMELINE) is not None
         finally:
             bot.close()

@@ -1,7 +1,8 @@
 """A local Slack Web API for tests and the offline demo: the real slack_sdk client is pointed at `base_url`.
 
 It checks tokens, answers in Slack's shapes, serves `response_url` posts, records every call, can be told to fail
-a method (rate limit, server error, slowness, `ok: false`), and hands out the Socket Mode stand-in's URL.
+a method (rate limit with or without Retry-After, 5xx, slowness, malformed JSON, `ok: false`), and hands out the
+Socket Mode stand-in's URL.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from deephype.standins.slack_workspace import APP_ID, BOT_ID, BOT_USER_ID, TEAM_
 BOT_TOKEN = "xoxb-0000-deephype-standin"
 APP_TOKEN = "xapp-1-A0DEEPHYP-0000-deephype-standin"
 JSON_ARGS = ("blocks", "attachments", "view", "metadata")  # form-encoded bodies carry these as JSON strings
+GATEWAY_PAGE = "<html><head><title>{status}</title></head><body><h1>{status}</h1></body></html>"
+CUT_OFF_JSON = '{"ok": true, "channel": "C0CURATION", "ts": "17'  # an answer that stopped mid-way
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Fault:
     delay: float = 0.0
     retry_after: int | None = None
     times: int = 1
+    raw: str | None = None  # a body sent as it is, not as JSON (a gateway's HTML page, a cut-off answer)
 
 
 @dataclass(frozen=True)
@@ -162,11 +166,18 @@ class SlackStandin:
 
     # ---- fault injection -----------------------------------------------------------------------------------
 
-    def rate_limit(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+    def rate_limit(self, method: str, retry_after: int | None = 1, times: int = 1) -> None:
+        """HTTP 429; `retry_after=None` leaves out the Retry-After header, which Slack always sends."""
         self._add_fault(method, Fault(status=429, error="ratelimited", retry_after=retry_after, times=times))
 
-    def server_error(self, method: str, times: int = 1) -> None:
-        self._add_fault(method, Fault(status=500, error="fatal_error", times=times))
+    def server_error(self, method: str, times: int = 1, status: int = 500) -> None:
+        """A 500 answers in Slack's JSON; a 502 or 503 comes from the gateway in front, as an HTML page."""
+        raw = None if status == 500 else GATEWAY_PAGE.format(status=status)
+        self._add_fault(method, Fault(status=status, error="fatal_error", times=times, raw=raw))
+
+    def malformed(self, method: str, times: int = 1) -> None:
+        """HTTP 200 whose JSON body stops half-way."""
+        self._add_fault(method, Fault(raw=CUT_OFF_JSON, times=times))
 
     def slow(self, method: str, seconds: float, times: int = 1) -> None:
         self._add_fault(method, Fault(delay=seconds, times=times))
@@ -174,6 +185,11 @@ class SlackStandin:
     def fail(self, method: str, error: str, times: int = 1) -> None:
         """The next `times` calls answer HTTP 200 with `ok: false` and this error, as Slack does."""
         self._add_fault(method, Fault(error=error, times=times))
+
+    def clear_faults(self) -> None:
+        """Forget the faults not used up yet: the service is healthy again."""
+        with self._changed:
+            self._faults.clear()
 
     def _add_fault(self, method: str, fault: Fault) -> None:
         with self._changed:
@@ -192,20 +208,25 @@ class SlackStandin:
 
     # ---- answering -----------------------------------------------------------------------------------------
 
-    def answer(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict, dict]:
-        """Status, extra headers and body for one Web API call; the call is recorded."""
+    def answer(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict, dict | str]:
+        """Status, extra headers and body (a dict sent as JSON, or a raw string) for one Web API call; the call is
+        recorded, a raw answer as an empty response."""
         fault = self._take_fault(method)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
-        status, extra, body = self._answer(method, args, headers, fault)
+        if fault is not None and fault.raw is not None:
+            status, extra, body = fault.status, {}, fault.raw
+        else:
+            status, extra, body = self._answer(method, args, headers, fault)
         with self._changed:
-            self._calls.append(ApiCall(method, args, headers, status, body))
+            self._calls.append(ApiCall(method, args, headers, status, body if isinstance(body, dict) else {}))
             self._changed.notify_all()
         return status, extra, body
 
     def _answer(self, method: str, args: dict, headers: dict, fault: Fault | None) -> tuple[int, dict, dict]:
         if fault is not None and fault.status == 429:
-            return 429, {"Retry-After": str(fault.retry_after)}, {"ok": False, "error": "ratelimited"}
+            wait = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
+            return 429, wait, {"ok": False, "error": "ratelimited"}
         if fault is not None and fault.error:
             return fault.status, {}, {"ok": False, "error": fault.error}
         try:
@@ -299,10 +320,11 @@ def _handler_for(standin: SlackStandin) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, {}, {"ok": False, "error": "not_found"})
 
-        def _send(self, status: int, extra: dict[str, str], body: dict[str, Any]) -> None:
-            data = json.dumps(body).encode("utf-8")
+        def _send(self, status: int, extra: dict[str, str], body: dict[str, Any] | str) -> None:
+            data = (body if isinstance(body, str) else json.dumps(body)).encode("utf-8")
+            html = isinstance(body, str) and body.startswith("<")
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", f"{'text/html' if html else 'application/json'}; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             for name, value in extra.items():
                 self.send_header(name, value)
