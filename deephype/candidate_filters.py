@@ -1,5 +1,5 @@
 """Which generated sentences may become candidates: finished, long enough, every word known, no stutter, no blocked
-word, not copied from the corpus, and short enough for X once the post adds its link and hashtag.
+word, not copied from the corpus, and short enough for X once the post adds its hashtag.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deephype.corpus_index import CorpusIndex
+from deephype.errors import ConfigError
 from deephype.sample_metrics import has_immediate_repeat
 from deephype.tokens import PLACEHOLDERS
 from deephype.vocab import UNK, Vocabulary
@@ -45,11 +46,17 @@ def hashtag_suffix(hashtag: str) -> str:
     return f" #{tag}" if tag else ""
 
 
+# What each post mode adds to the text X counts. create_tweet's quote_tweet_id attaches the quoted tweet outside
+# the text, and a reply by in_reply_to_tweet_id names no one in it; X has counted neither an attached quote nor the
+# @names of a reply since 2017, so only a link typed into the text would count, and the bot types none.
+MODE_OVERHEAD = {"quote": 0, "reply": 0, "standalone": 0}
+
+
 def post_overhead(post_mode: str, hashtag: str = "") -> int:
-    """Characters a post adds to a candidate: the hashtag, and for a quote one link after a space (X may show a
-    quoted tweet as a t.co link in the text, so its length is kept free)."""
-    link = 1 + TCO_URL_LENGTH if post_mode == "quote" else 0
-    return link + tweet_length(hashtag_suffix(hashtag))
+    """Characters a post in `post_mode` adds to a candidate as X counts them: the hashtag (see MODE_OVERHEAD)."""
+    if post_mode not in MODE_OVERHEAD:
+        raise ConfigError(f"post mode must be one of {', '.join(MODE_OVERHEAD)}, got {post_mode!r}")
+    return MODE_OVERHEAD[post_mode] + tweet_length(hashtag_suffix(hashtag))
 
 
 class Blocklist:

@@ -11,6 +11,7 @@ from deephype.candidate_filters import (
     COPIED,
     DOUBLED_WORD,
     MALFORMED,
+    MODE_OVERHEAD,
     TOO_SHORT,
     UNFINISHED,
     UNKNOWN_WORD,
@@ -21,10 +22,12 @@ from deephype.candidate_filters import (
     post_overhead,
     tweet_length,
 )
+from deephype.config import POST_MODES
 from deephype.corpus_index import INDEX_FILE, CorpusIndex, load_corpus_index, token_hash, vocabulary_digest
-from deephype.errors import ModelError
+from deephype.errors import ConfigError, ModelError
 from deephype.store import Store
 from deephype.tokens import tokenize
+from deephype.twitter import post_arguments
 from deephype.vocab import Vocabulary
 
 CORPUS = [
@@ -89,11 +92,31 @@ def test_tweet_length_follows_x_weighting(text, length):
 
 
 @pytest.mark.parametrize(("mode", "hashtag", "overhead"), [
-    ("standalone", "", 0), ("reply", "", 0), ("quote", "", 24),
-    ("standalone", "#nowplaying", 12), ("standalone", "nowplaying", 12), ("quote", " #np ", 28),
+    ("standalone", "", 0), ("reply", "", 0), ("quote", "", 0),
+    ("standalone", "#nowplaying", 12), ("standalone", "nowplaying", 12), ("quote", " #np ", 4), ("reply", "np", 4),
 ])
 def test_post_overhead(mode, hashtag, overhead):
     assert post_overhead(mode, hashtag) == overhead
+
+
+def test_post_overhead_knows_every_configurable_mode_and_refuses_others():
+    assert set(MODE_OVERHEAD) == set(POST_MODES)
+    with pytest.raises(ConfigError, match="post mode must be one of"):
+        post_overhead("thread")
+
+
+@pytest.mark.parametrize("mode", POST_MODES)
+@pytest.mark.parametrize("hashtag", ["", "#np"])
+def test_a_candidate_at_the_limit_of_each_mode_is_sent_as_a_full_tweet(mode, hashtag):
+    """The limit a candidate gets is what X leaves once the post is made: create_tweet's arguments carry the
+    candidate plus the hashtag and nothing else, in every mode (a quote or reply rides in its own argument)."""
+    limit = 280 - post_overhead(mode, hashtag)
+    longest, too_long = "a" * limit, "a" * (limit + 1)
+    assert fits(longest, post_overhead(mode, hashtag), 280) and not fits(too_long, post_overhead(mode, hashtag), 280)
+    sent = post_arguments(longest + hashtag_suffix(hashtag), "1234", mode)
+    assert tweet_length(sent["text"]) == 280
+    reference = {"quote": {"quote_tweet_id"}, "reply": {"in_reply_to_tweet_id"}, "standalone": set()}[mode]
+    assert set(sent) == {"text"} | reference
 
 
 def test_hashtag_suffix():
