@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot import actions, commands, events, jobs, payload_shape
+from bot import actions, commands, events, jobs, payload_shape, replays
 from bot.services import Services
 from bot.slack_failures import NO_ANSWER, reason
 from deephype.config import Settings, secret
@@ -60,6 +60,7 @@ def build_app(services: Services, client: WebClient, signing_secret: str | None 
     `listener_executor` runs the handlers after their ack (Bolt's own thread pool when None)."""
     app = App(client=client, signing_secret=signing_secret or "", name="deephype",
               listener_executor=listener_executor)
+    app.use(replays.refuse_replays(services.store))  # HTTP mode: a signed request is acted on once
     app.use(payload_shape.check_shape)  # a malformed click never reaches a listener
     for module in (commands, actions, events):
         module.register(app, services)
