@@ -19,11 +19,11 @@ from typing import Any
 from deephype.conditions import ConditionLabels
 from deephype.config import DataConfig, Settings
 from deephype.corpus import CorpusSentence
+from deephype.corpus_export import song_key
 from deephype.errors import EmptyCorpusError
 from deephype.genres import GenreLookup, GenreMentionFinder, read_artist_table, read_genre_vocabulary
 from deephype.pipeline import Funnel, PostOutcome, has_genre, label_genres, process_posts
 from deephype.posts import read_posts
-from deephype.songs import normalise_name
 from deephype.store import Store
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,9 @@ def genre_lookup(settings: Settings) -> GenreLookup:
     return GenreLookup(table, GenreMentionFinder(vocabulary), cache)
 
 
-def song_key(outcome: PostOutcome) -> str:
+def outcome_song_key(outcome: PostOutcome) -> str:
     assert outcome.ref is not None
-    return f"{normalise_name(outcome.ref.artist)}|{normalise_name(outcome.ref.song)}"
+    return song_key(outcome.ref.artist, outcome.ref.song)
 
 
 def assign_splits(keys: set[str], config: DataConfig) -> dict[str, str]:
@@ -69,9 +69,9 @@ def split_share(key: str, seed: int) -> float:
 
 def corpus_rows(outcomes: list[PostOutcome], settings: Settings) -> tuple[list[dict], list[dict], ConditionLabels]:
     labels = label_genres(outcomes, genre_lookup(settings))
-    keys = {song_key(outcomes[i]) for i in labels}
-    splits = assign_splits(keys, settings.data)
-    train_songs = {song_key(outcomes[i]): labels[i][0] for i in labels if splits[song_key(outcomes[i])] == "train"}
+    keyed = {i: outcome_song_key(outcomes[i]) for i in labels}
+    splits = assign_splits(set(keyed.values()), settings.data)
+    train_songs = {keyed[i]: labels[i][0] for i in labels if splits[keyed[i]] == "train"}
     conditions = ConditionLabels.fit(train_songs.values(), settings.data.condition_min_songs,
                                      settings.data.max_condition_labels)
     posts, sentences = [], []
@@ -91,7 +91,7 @@ def corpus_rows(outcomes: list[PostOutcome], settings: Settings) -> tuple[list[d
                 "post_id": index, "text": sentence, "artist": ref.artist, "song": ref.song,
                 "genres": json.dumps(list(genres)), "genre_sources": json.dumps([source] * len(genres)),
                 "condition_labels": json.dumps(list(conditions.map(genres))),
-                "split": splits[song_key(outcome)], "n_words": len(sentence.split()),
+                "split": splits[outcome_song_key(outcome)], "n_words": len(sentence.split()),
             })
     return posts, sentences, conditions
 

@@ -73,3 +73,18 @@ def test_bad_posts_leave_the_existing_corpus_alone(temp_config, small_posts, tmp
 def test_show_without_a_corpus_says_what_to_do(temp_config):
     code, output = run("--config", str(temp_config), "data", "show")
     assert code == 2 and "run `deephype data build` first" in output
+
+
+def test_heldout_writes_the_posts_of_the_validation_songs(temp_config, small_posts, tmp_path):
+    run("--config", str(temp_config), "data", "build", "--posts", str(small_posts))
+    records = [json.loads(line) for line in run("--config", str(temp_config), "data", "export")[1].splitlines()]
+    val_artists = {r["artist"] for r in records if r["split"] == "val"}
+    out = tmp_path / "heldout.json"
+    code, output = run("--config", str(temp_config), "data", "heldout", "--posts", str(small_posts), "--out", str(out))
+    assert code == 0 and "deephype eval --posts" in output
+    written = json.loads(out.read_text())
+    originals = {post["title"]: post for post in json.loads(small_posts.read_text())}
+    assert written and all(post == {**post, **originals[post["title"]]} for post in written)  # the raw posts
+    assert all(any(artist in post["title"] for artist in val_artists) for post in written)
+    code, output = run("--config", str(temp_config), "data", "heldout", "--posts", str(small_posts), "--split", "train")
+    assert {post["title"] for post in json.loads(output)}.isdisjoint({post["title"] for post in written})

@@ -11,8 +11,9 @@ from deephype.card_plot import plot_card
 from deephype.cli.common import DeephypeGroup, echo_json, pass_settings
 from deephype.config import Settings
 from deephype.corpus_build import build_corpus
-from deephype.corpus_export import export_sentences
+from deephype.corpus_export import export_sentences, export_split_posts
 from deephype.errors import StoreError
+from deephype.posts import read_posts
 from deephype.store import Store
 
 FUNNEL_KEYS = ("posts", "posts_kept", "sentences", "sentences_with_genre", "genre_coverage", "coverage_by_source",
@@ -96,3 +97,24 @@ def export(settings: Settings, db: str | None, split: str | None, out: str) -> N
         count = export_sentences(store, handle, split)
     if out != "-":
         click.echo(f"{count:,} sentences written to {out}")
+
+
+@data.command()
+@click.option("--db", default=None, help="Corpus database (default: paths.corpus_db in config).")
+@click.option("--posts", "posts_path", type=click.Path(), default=None,
+              help="The posts the corpus was built from (default: paths.posts in config).")
+@click.option("--split", type=click.Choice(["val", "train"]), default="val", show_default=True,
+              help="Whose songs' posts to write.")
+@click.option("--out", type=click.Path(dir_okay=False), default="-", help="Output file (default: standard output).")
+@pass_settings
+def heldout(settings: Settings, db: str | None, posts_path: str | None, split: str, out: str) -> None:
+    """Write the raw posts of the validation songs as a JSON list, for `deephype eval --posts`.
+
+    The models never trained on these songs: this is how the shipped model is evaluated on held-out data.
+    """
+    store = open_corpus(corpus_path(settings, db))
+    posts = read_posts(posts_path or settings.path("posts"))
+    with click.open_file(out, "w", encoding="utf-8") as handle:
+        count = export_split_posts(store, posts, handle, split)
+    if out != "-":
+        click.echo(f"{count:,} posts of {split} songs written to {out}. Next: `deephype eval --posts {out}`.")
