@@ -32,8 +32,10 @@ lint: $(STAMP)
 ## Rebuild the shipped default model from the shared posts.
 model: $(STAMP)
 	$(BIN)/deephype data build
-	$(BIN)/deephype train cvae --recipe training/recipes/full.yaml
-	$(BIN)/deephype train cvae --lm --recipe training/recipes/full.yaml
+	# The CVAE and its LM yardstick side by side, one core each (the recipe sets one thread).
+	$(BIN)/deephype train cvae --recipe training/recipes/full.yaml --quiet & cvae=$$!; \
+	$(BIN)/deephype train cvae --lm --recipe training/recipes/full.yaml; lm=$$?; \
+	wait $$cvae && test $$lm -eq 0
 	$(BIN)/deephype train lda
 	$(BIN)/deephype train lcgan
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,10 @@ def write_model_card(model_dir: str | Path) -> Path:
              "validation split; `deephype eval` measures on songs the models never saw.", ""]
     lines += data_section(present) + metrics_section(present, model_dir) + recipe_section(present)
     path = model_dir / "MODEL_CARD.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Written aside and renamed: `make model` trains the CVAE and the LM side by side, and both write the card.
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    partial.replace(path)
     return path
 
 
