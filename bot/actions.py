@@ -1,5 +1,6 @@
-"""The buttons on a candidate message (Approve, Reject, Edit, Regenerate) and the edit modal's submission.
-Each handler acks first; deciding is a quick store update, writing more candidates goes to the worker pool."""
+"""The buttons on a candidate message (Approve, Reject, Edit, Regenerate; It was posted and Not posted, queue
+again on one whose post needs checking) and the modals' submissions. Each handler acks first; deciding is a quick
+store update, writing more candidates goes to the worker pool."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from bot.services import Busy, Services
 from bot.slack_failures import SLACK_FAILURES, reason
 from deephype import curation
 from deephype.errors import DeephypeError
+from deephype.posting import tweet_id_from_link
 
 log = logging.getLogger(__name__)
 
 NOT_CURATOR_MORE = "Only curators can ask for more candidates; nothing changed."
+NOT_CURATOR_REVIEW = "Only curators can settle a post that needs checking; nothing changed."
+BAD_LINK = "That is not a link to a post on X; paste it as https://x.com/account/status/1234567890."
 
 
 def decide_by_button(services: Services, ack: Ack, body: dict[str, Any], client: WebClient, action: str) -> None:
@@ -100,6 +104,91 @@ def write_more(services: Services, client: WebClient, candidate: dict[str, Any],
         publish.tell(client, candidate["channel"], user, f"I couldn't write more: {error}", request["header_ts"])
 
 
+def review(services: Services, client: WebClient | None, candidate_id: int | None, user: str, action: str,
+           via: str, tweet_id: str | None = None) -> decisions.Outcome:
+    """Settle a candidate that needs a person: "confirm_posted" (with the tweet found on X) or "requeue". Only
+    curators may; a refused attempt is recorded, and nothing is ever queued again without this call."""
+    store = services.store
+    candidate = curation.get_candidate(store, candidate_id) if candidate_id else None
+    if candidate is None:
+        return decisions.Outcome(False, {}, decisions.GONE)
+    if not services.curators.allows(user, client):
+        curation.refuse(store, candidate["id"], user, action, via, "not a curator")
+        return decisions.Outcome(False, candidate, NOT_CURATOR_REVIEW)
+    if action == "confirm_posted":
+        decision = curation.confirm_posted(store, candidate["id"], user, tweet_id or "", via)
+    else:
+        decision = curation.requeue(store, candidate["id"], user, via)
+    notice = None if decision.accepted else f"Nothing changed: that candidate is {decision.reason}."
+    return decisions.Outcome(decision.accepted, decision.candidate, notice)
+
+
+def ask_for_posted_link(services: Services, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """It was posted: a modal asking for the post's link, unless the person may not settle it (then say why)."""
+    ack()
+    user, channel = body["user"]["id"], body["container"]["channel_id"]
+    candidate = _reviewed(services, body)
+    problem = _review_problem(services, client, candidate, user, "button")
+    if problem:
+        publish.tell(client, channel, user, problem, _thread(body))
+        return
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=bk.posted_modal(candidate["id"]))
+    except SLACK_FAILURES as error:
+        log.warning("could not open the posted-link modal for candidate %s: %s", candidate["id"], reason(error))
+        publish.tell(client, channel, user, "Slack didn't open the form in time; click It was posted again.",
+                     _thread(body))
+
+
+def save_posted_link(services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                     client: WebClient) -> None:
+    """The posted-link modal's Save: the candidate is recorded as that tweet. A link that is not a post, or a
+    candidate no longer waiting for a person, keeps the modal open with the reason."""
+    user = body["user"]["id"]
+    raw_id, link = bk.edit_submission(view)
+    candidate = curation.get_candidate(services.store, int(raw_id)) if raw_id.isdigit() else None
+    tweet_id = tweet_id_from_link(link)
+    problem = _review_problem(services, client, candidate, user, "modal") or (None if tweet_id else BAD_LINK)
+    if problem:
+        ack(**bk.edit_errors(problem))
+        return
+    ack()
+    outcome = review(services, client, candidate["id"], user, "confirm_posted", "modal", tweet_id)
+    decisions.show(services, client, outcome, user, candidate.get("channel") or "")
+
+
+def queue_again(services: Services, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """Not posted, queue again (after Slack's confirm dialog): back to approved, for the next free slot."""
+    ack()
+    user, channel = body["user"]["id"], body["container"]["channel_id"]
+    candidate = _reviewed(services, body)
+    outcome = review(services, client, candidate["id"] if candidate else None, user, "requeue", "button")
+    decisions.show(services, client, outcome, user, channel)
+
+
+def _reviewed(services: Services, body: dict[str, Any]) -> dict[str, Any] | None:
+    """The candidate a review button belongs to: by the button's value, or by its message when the message was
+    drawn without the id."""
+    candidate_id = _candidate_id(body)
+    if candidate_id:
+        return curation.get_candidate(services.store, candidate_id)
+    container = body["container"]
+    return curation.candidate_by_message(services.store, container["channel_id"], container.get("message_ts") or "")
+
+
+def _review_problem(services: Services, client: WebClient, candidate: dict[str, Any] | None, user: str,
+                    via: str) -> str | None:
+    """Why `user` may not settle the candidate now, or None. Checked before the modal opens and again on Save."""
+    if candidate is None:
+        return decisions.GONE
+    if not services.curators.allows(user, client):
+        curation.refuse(services.store, candidate["id"], user, "confirm_posted", via, "not a curator")
+        return NOT_CURATOR_REVIEW
+    if candidate["status"] != curation.NEEDS_REVIEW:
+        return f"Nothing changed: that candidate is already {candidate['status']}, not waiting for a person."
+    return None
+
+
 def register(app: App, services: Services) -> None:
     @app.action(bk.APPROVE)
     def on_approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -120,6 +209,18 @@ def register(app: App, services: Services) -> None:
     @app.action(bk.REGENERATE)
     def on_regenerate(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         regenerate(services, ack, body, client)
+
+    @app.action(bk.WAS_POSTED)
+    def on_was_posted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ask_for_posted_link(services, ack, body, client)
+
+    @app.view(bk.POSTED_MODAL)
+    def on_posted_link_saved(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        save_posted_link(services, ack, body, view, client)
+
+    @app.action(bk.QUEUE_AGAIN)
+    def on_queue_again(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        queue_again(services, ack, body, client)
 
     @app.action(bk.POST_NOW)
     def on_post_now(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -17,13 +17,19 @@ REJECT = "candidate_reject"
 EDIT = "candidate_edit"
 REGENERATE = "candidate_regenerate"
 POST_NOW = "candidate_post_now"
+WAS_POSTED = "candidate_was_posted"  # needs_review: a person found the post on X (opens the link modal)
+QUEUE_AGAIN = "candidate_queue_again"  # needs_review: a person found it missing on X
 CANDIDATE_ACTIONS_BLOCK = "candidate_actions"
 DECIDED_ACTIONS_BLOCK = "decided_actions"
+REVIEW_ACTIONS_BLOCK = "review_actions"
 
 # The edit modal: its callback_id, and where the edited text is in view.state.values.
 EDIT_MODAL = "candidate_edit_modal"
 EDIT_BLOCK = "edited_text"
 EDIT_INPUT = "edited_text_input"
+# The modal "It was posted" opens. Its one text box sits under the edit modal's ids, because bot.payload_shape
+# checks every modal submission for a text box there.
+POSTED_MODAL = "candidate_posted_modal"
 
 # Slack's limits (https://docs.slack.dev/reference/block-kit/blocks).
 SECTION_TEXT_LIMIT = 3000
@@ -154,7 +160,36 @@ def decided_message(text: str, status: str, by_user: str | None, at: datetime, p
     if status in ("approved", "queued") and candidate_id is not None:
         blocks.append({"type": "actions", "block_id": DECIDED_ACTIONS_BLOCK,
                        "elements": [_button("Post now", POST_NOW, str(candidate_id))]})
+    if status == "needs_review":
+        blocks.append(_review_actions(candidate_id))
     return clip(f"{line}\n{escape(text)}", SECTION_TEXT_LIMIT), blocks
+
+
+def _review_actions(candidate_id: int | str | None) -> dict[str, Any]:
+    """A person settles a post whose fate is unknown: found on X, or missing and queued again once confirmed.
+    Without `candidate_id` the buttons carry no value and the handler finds the candidate by its message."""
+    value = "" if candidate_id is None else str(candidate_id)
+    posted, again = _button("It was posted", WAS_POSTED, value), _button("Not posted, queue again", QUEUE_AGAIN, value)
+    again["confirm"] = {
+        "title": _plain("Queue it again?"),
+        "text": _mrkdwn("Only if you checked the account on X and this post is not there: it will go out at the "
+                        "next free slot."),
+        "confirm": _plain("Queue again"), "deny": _plain("Cancel")}
+    for button in (posted, again):
+        if not value:
+            del button["value"]
+    return {"type": "actions", "block_id": REVIEW_ACTIONS_BLOCK, "elements": [posted, again]}
+
+
+def posted_modal(candidate_id: int | str) -> dict[str, Any]:
+    """The modal "It was posted" opens: the link of the post a person found on X; the id rides in private_metadata."""
+    element = {"type": "plain_text_input", "action_id": EDIT_INPUT, "max_length": 300,
+               "placeholder": _plain("https://x.com/account/status/1234567890")}
+    hint = "Nothing is posted: the record says it went out, as this tweet."
+    return {"type": "modal", "callback_id": POSTED_MODAL, "private_metadata": str(candidate_id),
+            "title": _plain("It was posted"), "submit": _plain("Save"), "close": _plain("Cancel"),
+            "blocks": [{"type": "input", "block_id": EDIT_BLOCK, "label": _plain("Link to the post on X"),
+                        "element": element, "hint": _plain(hint)}]}
 
 
 def edit_modal(candidate_id: int | str, text: str, max_chars: int) -> dict[str, Any]:
@@ -171,13 +206,13 @@ def edit_modal(candidate_id: int | str, text: str, max_chars: int) -> dict[str, 
 
 
 def edit_submission(view: dict[str, Any]) -> tuple[str, str]:
-    """(candidate_id, edited text) from a submitted edit modal's view."""
+    """(candidate_id, text typed) from a submitted edit modal's view, or the posted-link modal's."""
     value = view["state"]["values"][EDIT_BLOCK][EDIT_INPUT].get("value") or ""
     return view["private_metadata"], value.strip()
 
 
 def edit_errors(message: str) -> dict[str, Any]:
-    """The ack body that keeps the edit modal open with `message` under the text box."""
+    """The ack body that keeps the edit (or posted-link) modal open with `message` under the text box."""
     return {"response_action": "errors", "errors": {EDIT_BLOCK: message}}
 
 

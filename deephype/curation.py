@@ -1,6 +1,7 @@
 """Requests, candidates and decisions in the store: every state change is a conditional update, taken once.
 
-A candidate moves pending -> approved | rejected, and approved -> posting -> posted | failed | needs_review.
+A candidate moves pending -> approved | rejected, and approved -> posting -> posted | failed | needs_review; a
+person settles needs_review as posted (with the tweet they found) or approved (not on X: queue it again).
 Two curators clicking at the same moment both reach `decide`; exactly one UPDATE matches `status = 'pending'`.
 """
 
@@ -225,6 +226,35 @@ def _settle_claim(store: Store, candidate_id: int, owner: str, status: str, reas
     with store.transaction() as db:
         return db.execute("UPDATE candidates SET status = ?, error = ? WHERE id = ? AND status = ? AND claimed_by IS ?",
                           [status, reason, candidate_id, POSTING, owner]).rowcount == 1
+
+
+def confirm_posted(store: Store, candidate_id: int, user: str, tweet_id: str, via: str) -> Decision:
+    """needs_review -> posted, once: a person found the post on X. It counts as sent when it was claimed, which
+    is when it went out as far as anyone knows; the person and the tweet id are recorded."""
+    return _settle_review(store, candidate_id, user, "confirm_posted", via, tweet_id,
+                          "UPDATE candidates SET status = ?, posted_tweet_id = ?, posted_at = COALESCE(claimed_at, ?),"
+                          " error = NULL WHERE id = ? AND status = ?",
+                          [POSTED, tweet_id, now_iso(), candidate_id, NEEDS_REVIEW])
+
+
+def requeue(store: Store, candidate_id: int, user: str, via: str) -> Decision:
+    """needs_review -> approved, once: a person checked X and the post is not there, so it waits for a new slot.
+    Never called by the posting job: only a person can tell that a post whose fate was unknown did not go out."""
+    return _settle_review(store, candidate_id, user, "requeue", via, None,
+                          "UPDATE candidates SET status = ?, claimed_by = NULL, claimed_at = NULL, planned_for = NULL,"
+                          " error = NULL WHERE id = ? AND status = ?", [APPROVED, candidate_id, NEEDS_REVIEW])
+
+
+def _settle_review(store: Store, candidate_id: int, user: str, action: str, via: str, note: str | None, sql: str,
+                   params: Sequence[Any]) -> Decision:
+    with store.transaction() as db:
+        row = get_candidate(store, candidate_id)
+        if row is None:
+            return Decision(False, {}, "that candidate no longer exists")
+        changed = db.execute(sql, params).rowcount
+        reason = None if changed else f"already {row['status']}, not waiting for a person to check it"
+        _record(db, candidate_id, user, action, via, None, None, bool(changed), note if changed else reason)
+        return Decision(bool(changed), get_candidate(store, candidate_id), reason)
 
 
 def claims_of_others(store: Store, owner: str) -> list[dict[str, Any]]:

@@ -2,13 +2,15 @@
 
 A candidate is claimed (approved -> posting) before X is asked, and marked posted with the tweet id only after X
 accepts. A process that dies in between leaves the claim behind; the next run flags it for a person instead of
-posting again, because only a person can see whether the tweet went out. One posting process per database.
+posting again, because only a person can see whether the tweet went out (and settles it: curation.confirm_posted
+with the tweet found, or curation.requeue). One posting process per database.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import time
 import uuid
@@ -268,6 +270,22 @@ class Poster:
             log.warning("could not show the new state of candidate %s: %s", candidate_id, error)
         except Exception:
             log.exception("could not show the new state of candidate %s", candidate_id)
+
+
+# A post's address as X and its apps share it: x.com or twitter.com (www., mobile.), an account or i/web, a
+# status id, maybe a trailing path or query ("/photo/1", "?s=20").
+_STATUS_LINK = re.compile(r"(?:https?://)?(?:www\.|mobile\.)?(?:x|twitter)\.com/(?:\w{1,15}|i(?:/web)?)/status(?:es)?/"
+                          r"(\d{1,20})(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def tweet_id_from_link(text: str) -> str | None:
+    """The tweet id in a link to a post ("https://x.com/deephype/status/1790000000000000000") or a bare id; None
+    for anything else, so a person who pasted the wrong thing is asked again rather than recorded."""
+    text = text.strip().strip("<>")
+    if re.fullmatch(r"\d{1,20}", text):
+        return text
+    match = _STATUS_LINK.fullmatch(text)
+    return match.group(1) if match else None
 
 
 def due(planned: dict[int, datetime], now: datetime) -> list[int]:

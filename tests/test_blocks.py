@@ -224,3 +224,27 @@ def test_render_text_draws_buttons_inputs_and_dividers():
     ])
     assert rendered.splitlines() == ["hi", "[ Go ]", "―" * 20, "[ Approve ]  [ Reject ]  [ Edit ]  [ Regenerate ]",
                                      "Text to post: [ prefilled ]"]
+
+
+@pytest.mark.parametrize(("candidate_id", "value"), [(7, "7"), (None, None)])
+def test_a_candidate_that_needs_review_offers_to_settle_it(candidate_id, value):
+    _, blocks = bk.decided_message("t", "needs_review", "U1", AT, reason="crashed", candidate_id=candidate_id)
+    buttons = _buttons(blocks)
+    assert [(b["action_id"], b.get("value")) for b in buttons] == [(bk.WAS_POSTED, value), (bk.QUEUE_AGAIN, value)]
+    assert "confirm" not in buttons[0] and buttons[1]["confirm"]["deny"]["text"] == "Cancel"
+    assert "[ It was posted ]  [ Not posted, queue again ]" in bk.render_text(blocks)
+    assert blocks_errors(blocks) == []
+    for status in ("approved", "rejected", "posted", "failed"):
+        url = "https://x.com/i/status/1" if status == "posted" else None
+        other = bk.decided_message("t", status, "U1", AT, posted_url=url, candidate_id=candidate_id)[1]
+        assert not {bk.WAS_POSTED, bk.QUEUE_AGAIN} & {b["action_id"] for b in _buttons(other)}
+
+
+def test_posted_modal_asks_for_the_link_and_round_trips_a_submission():
+    view = bk.posted_modal(12)
+    assert view_errors(view) == []
+    assert (view["callback_id"], view["private_metadata"]) == (bk.POSTED_MODAL, "12")
+    assert "initial_value" not in view["blocks"][0]["element"]
+    submitted = {**view, "state": {"values": {bk.EDIT_BLOCK: {bk.EDIT_INPUT: {"type": "plain_text_input",
+                                                                              "value": " https://x.com/a/status/1 "}}}}}
+    assert bk.edit_submission(submitted) == ("12", "https://x.com/a/status/1")

@@ -13,7 +13,7 @@ import pytest
 
 from deephype import curation
 from deephype.config import GenerationConfig, ScheduleConfig, Settings, XConfig
-from deephype.posting import NOT_CLAIMED, Poster, PostOutcome
+from deephype.posting import NOT_CLAIMED, Poster, PostOutcome, iso, tweet_id_from_link
 from deephype.standins.x import TWEETS, Fault, XStandIn
 from deephype.store import Store
 from deephype.twitter import CREDENTIAL_VARIABLES, XClient, XCredentials
@@ -201,6 +201,46 @@ def test_a_claim_left_by_a_dead_process_is_flagged_and_never_posted_again(store,
     assert stored["status"] == "needs_review" and "may or may not be on X" in stored["error"]
     assert events.seen == [(candidate_id, "needs_review", None)]
     assert poster.run().flagged == [] and not x.requests_to(TWEETS)
+
+
+def test_a_flagged_candidate_goes_out_again_only_after_a_person_queues_it(store, x):
+    candidate_id = approve(store, "Caught mid-post, then missing.")
+    assert curation.claim_for_posting(store, candidate_id, "other-host:4242:deadbeef", iso(NOON - timedelta(hours=1)))
+    poster, _, _ = make_poster(store, x)
+    assert poster.run().flagged == [candidate_id]
+    assert poster.run().outcomes == [] and not x.requests_to(TWEETS)  # never retried on its own
+    assert curation.requeue(store, candidate_id, "U2", "button").accepted
+    assert [o.status for o in poster.run().outcomes] == ["posted"]
+    assert [p["text"] for p in x.posted] == ["Caught mid-post, then missing."]
+    assert row(store, candidate_id)["post_attempts"] == 2
+
+
+def test_a_post_a_person_found_on_x_is_not_sent_and_keeps_the_spacing(store, x):
+    flagged_id = approve(store, "Went out after all.")
+    assert curation.claim_for_posting(store, flagged_id, "other-host:4242:deadbeef",
+                                      iso(NOON - timedelta(minutes=5)))
+    poster, _, _ = make_poster(store, x)
+    poster.run()
+    assert curation.confirm_posted(store, flagged_id, "U2", "1790000000000000042", "modal").accepted
+    next_id = approve(store, "The next one.")
+    assert poster.run().outcomes == [] and not x.requests_to(TWEETS)
+    assert local(row(store, next_id)["planned_for"]) == "02 12:55"  # an hour after the found post went out
+
+
+@pytest.mark.parametrize(("text", "tweet_id"), [
+    ("https://x.com/deephype/status/1790000000000000042", "1790000000000000042"),
+    ("  twitter.com/deep_hype/status/12?s=20 ", "12"),
+    ("https://mobile.twitter.com/deephype/statuses/7/photo/1", "7"),
+    ("<https://x.com/i/web/status/5>", "5"),
+    ("1790000000000000042", "1790000000000000042"),
+    ("https://x.com/deephype", None),
+    ("https://evil.example/x.com/a/status/1", None),
+    ("https://x.com/a/status/1 and more words", None),
+    ("it's there", None),
+    ("", None),
+])
+def test_tweet_id_from_link(text, tweet_id):
+    assert tweet_id_from_link(text) == tweet_id
 
 
 def test_an_unexpected_error_after_the_claim_flags_the_candidate(store, x):
