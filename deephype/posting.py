@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 RECENT = timedelta(days=2)  # posts older than this no longer bear on today's count or the spacing
 RATE_LIMIT_WAIT = timedelta(minutes=15)  # X's rate-limit window, when a 429 does not say when it resets
-CHECK_ACCOUNT = "check the account on X, then post it by hand if it is missing"
+CHECK_ACCOUNT = "check the account on X, then mark it posted or queue it again"
 
 _OWNERS: dict[int, str] = {}
 
