@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.curators import Curators
 from deephype.config import Settings
-from deephype.errors import ServiceError
+from deephype.errors import DeephypeError, ServiceError
 from deephype.store import Store
 
 if TYPE_CHECKING:  # torch loads with these; the bot imports them when it starts, the CLI's --help never does
@@ -101,6 +101,13 @@ class Services:
 
         genres = list(genres_override) if genres_override is not None else None
         return hype(argument, self.generator, self.resolver, self.settings.generation.candidates, genres)
+
+    def write_many(self, arguments: Sequence[str]) -> list[HypeResult | DeephypeError]:
+        """`write` for several arguments with one batched generation (the timeline scan's songs); an argument
+        that names no song is its own error, the others are still written."""
+        from deephype.hype import hype_many
+
+        return hype_many(arguments, self.generator, self.resolver, self.settings.generation.candidates)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)

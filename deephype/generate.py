@@ -60,6 +60,23 @@ class _Draft:
     text: str  # tweet-ready, names filled in
 
 
+@dataclass(frozen=True)
+class GenerationRequest:
+    """One song to write about: the arguments of `Generator.sample_candidates`, so that several songs can share
+    one batched decode. Checked when made, so a bad request fails on its own before any batch starts."""
+
+    artist: str
+    song: str
+    genres: Sequence[str] = ()
+    n: int | None = None  # candidates to return; None: generation.candidates
+    featuring: Sequence[str] = ()
+    reserved_chars: int = 0  # characters the post adds, kept free in every text
+    seed: int | None = None  # None: a fresh random seed, reported in the Generation
+
+    def __post_init__(self) -> None:
+        _check_request(self.artist, self.song, 1 if self.n is None else self.n, self.reserved_chars)
+
+
 class Generator:
     """A loaded CVAE with its LM yardstick and corpus index, and the topic reward and LC-GAN generator when the
     bundle has them."""
@@ -101,29 +118,45 @@ class Generator:
                           featuring: Sequence[str] = (), reserved_chars: int = 0,
                           seed: int | None = None) -> Generation:
         """`generate`, with the count of samples each filter turned away."""
-        n = self.settings.generation.candidates if n is None else n
-        _check_request(artist, song, n, reserved_chars)
-        seed = random.SystemRandom().randrange(2**31) if seed is None else seed
-        labels = self.labels.map(genres)
-        condition = condition_vector(labels, self.cvae.conditions)  # (C,)
-        decoded = self._sample(condition, seed)
-        samples = len(decoded)
-        names = Names(artist, song, tuple(featuring))
-        drafts, rejected = self._drafts(decoded, names, reserved_chars)
-        candidates = self._rank(drafts, condition, n, seed)
-        log.info("%s - %s (%s): %d of %d samples (latents from the %s) passed the filters %s; %d returned", artist,
-                 song, ", ".join(labels), len(drafts), samples, self.latent_source, dict(rejected), len(candidates))
-        return Generation(candidates, samples, len(drafts), rejected, seed, labels)
+        request = GenerationRequest(artist, song, tuple(genres), n, tuple(featuring), reserved_chars, seed)
+        return self.sample_candidates_many([request])[0]
 
-    def _sample(self, condition: torch.Tensor, seed: int) -> list[Decoded]:
-        """generation.samples sentences for one genre vector (C,): prior latents, moved by the LC-GAN if any."""
+    def sample_candidates_many(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
+        """One Generation per request, in order, from one batched decode of every request's samples: the decoder
+        steps once for all songs instead of once per song, which is most of a song's cost."""
+        seeds = [random.SystemRandom().randrange(2**31) if r.seed is None else r.seed for r in requests]
+        labels = [self.labels.map(r.genres) for r in requests]
+        conditions = [condition_vector(song_labels, self.cvae.conditions) for song_labels in labels]  # (C,) each
+        decoded = self._sample(conditions, seeds)
+        generations = []
+        for request, seed, song_labels, condition, sentences in zip(requests, seeds, labels, conditions, decoded,
+                                                                    strict=True):
+            n = self.settings.generation.candidates if request.n is None else request.n
+            names = Names(request.artist, request.song, tuple(request.featuring))
+            drafts, rejected = self._drafts(sentences, names, request.reserved_chars)
+            candidates = self._rank(drafts, condition, n, seed)
+            log.info("%s - %s (%s): %d of %d samples (latents from the %s) passed the filters %s; %d returned",
+                     request.artist, request.song, ", ".join(song_labels), len(drafts), len(sentences),
+                     self.latent_source, dict(rejected), len(candidates))
+            generations.append(Generation(candidates, len(sentences), len(drafts), rejected, seed, song_labels))
+        return generations
+
+    def _sample(self, conditions: Sequence[torch.Tensor], seeds: Sequence[int]) -> list[list[Decoded]]:
+        """generation.samples sentences per genre vector (C,), decoded together: prior latents, each song's drawn
+        from its own seed (as deephype.sampling.sample draws them: same seed, same z, alone or in a batch), moved
+        by the LC-GAN if any. The token draws of the batch come from the first song's generator, so one song
+        alone decodes exactly as it always has; in a batch the draws interleave across songs (see the tests)."""
+        if not seeds:
+            return []
         samples = self.settings.generation.samples
-        conditions = condition.expand(samples, -1)  # (S, C)
-        rng = torch.Generator().manual_seed(seed)  # as deephype.sampling.sample draws them: same seed, same z
-        z = torch.randn(samples, self.cvae.model.config.latent_dim, generator=rng)  # (S, Z)
+        rows = torch.cat([condition.expand(samples, -1) for condition in conditions])  # (R * S, C)
+        rngs = [torch.Generator().manual_seed(seed) for seed in seeds]
+        latent_dim = self.cvae.model.config.latent_dim
+        z = torch.cat([torch.randn(samples, latent_dim, generator=rng) for rng in rngs])  # (R * S, Z)
         if self.latent_generator is not None:
-            z = self.latent_generator.transform(z, conditions)
-        return decode_latent(self.cvae.model, self.cvae.vocab, z, conditions, self.options, rng)
+            z = self.latent_generator.transform(z, rows)  # row by row: a batch moves each z as alone
+        decoded = decode_latent(self.cvae.model, self.cvae.vocab, z, rows, self.options, rngs[0])
+        return [decoded[i * samples:(i + 1) * samples] for i in range(len(seeds))]
 
     def _drafts(self, decoded: Sequence[Decoded], names: Names, reserved_chars: int) -> tuple[list[_Draft], Counter]:
         """Samples that pass every filter, as text, each once; the others counted by reason."""

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deephype.candidate_filters import post_overhead
-from deephype.errors import InputError
-from deephype.generate import Candidate, Generator
+from deephype.errors import DeephypeError, InputError
+from deephype.generate import Candidate, Generation, GenerationRequest, Generator
 from deephype.song_genres import GenreResolver, SongGenres
 from deephype.songs import SongRef, detect_song
 
@@ -64,12 +64,38 @@ def hype(argument: str, generator: Generator, resolver: GenreResolver, n: int,
     (default: what a post in the configured x.post_mode adds, hashtag included) is kept free in every text."""
     ref = read_song(argument)
     genres = _genres(ref, resolver, genres_override)
+    request = _request(ref, genres, generator, n, reserved_chars, seed)
+    return _result(ref, genres, generator.sample_candidates_many([request])[0])
+
+
+def hype_many(arguments: Sequence[str], generator: Generator, resolver: GenreResolver,
+              n: int) -> list[HypeResult | DeephypeError]:
+    """`hype` for several arguments with one batched generation, in order. An argument that names no song (or
+    whose request cannot be made) is its own error in the list; the others are still written."""
+    prepared: list[tuple[SongRef, SongGenres, GenerationRequest] | DeephypeError] = []
+    for argument in arguments:
+        try:
+            ref = read_song(argument)
+            genres = _genres(ref, resolver, None)
+            prepared.append((ref, genres, _request(ref, genres, generator, n, None, None)))
+        except DeephypeError as error:
+            prepared.append(error)
+    ready = [item for item in prepared if not isinstance(item, DeephypeError)]
+    generations = iter(generator.sample_candidates_many([request for _, _, request in ready]))
+    return [item if isinstance(item, DeephypeError) else _result(item[0], item[1], next(generations))
+            for item in prepared]
+
+
+def _request(ref: SongRef, genres: SongGenres, generator: Generator, n: int, reserved_chars: int | None,
+             seed: int | None) -> GenerationRequest:
     settings = generator.settings
     if reserved_chars is None:
         reserved_chars = post_overhead(settings.x.post_mode, settings.generation.hashtag)
     title = f"{ref.song} ({ref.version})" if ref.version else ref.song
-    generation = generator.sample_candidates(ref.artist, title, genres.genres, n, ref.featuring, reserved_chars,
-                                             seed)
+    return GenerationRequest(ref.artist, title, genres.genres, n, ref.featuring, reserved_chars, seed)
+
+
+def _result(ref: SongRef, genres: SongGenres, generation: Generation) -> HypeResult:
     notes = [genres.note] if genres.note else []
     if not generation.candidates:
         reasons = ", ".join(f"{reason.replace('_', ' ')} {count}" for reason, count in
