@@ -84,7 +84,7 @@ class Loop:
         self.stop = threading.Event()  # set on shutdown: jobs finish the tweet or post in hand, then return
         config = services.settings.schedule
         self.scanner = Scanner(services.store, x, services.write, self.publish, config.timeline_max_tweets,
-                               config.tweet_attempts)
+                               config.tweet_attempts, batch=config.scan_batch, write_many=services.write_many)
         extra = {"clock": clock} if clock else {}
         # Retry waits end early on shutdown: the retry then goes at once and the claim is settled, not left behind.
         self.poster = Poster(services.store, x, services.settings, SlackPostingEvents(client, services, x),

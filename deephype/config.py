@@ -168,6 +168,9 @@ class ScheduleConfig:
     post_retry_seconds: float = 5.0  # wait before the first of those retries, doubling after each
     pause_minutes: int = 15  # posting pauses this long when X cannot be reached or refuses the keys
     tweet_attempts: int = 3  # scans that try a failing timeline tweet before it is recorded as failed and skipped
+    # Tweets per chunk of a scan: the songs among them are decoded in one batch, so the decoder steps once for all
+    # of them. Measured with benchmarks/scan_throughput.py (README, Figures).
+    scan_batch: int = 8
 
 
 @dataclass(frozen=True)

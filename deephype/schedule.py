@@ -62,7 +62,7 @@ def whole_second(moment: datetime) -> datetime:
 # The lowest value each numeric key of the schedule section makes sense with.
 MINIMUMS = {"max_posts_per_day": 1, "min_spacing_minutes": 0, "scan_interval_seconds": 1, "timeline_max_tweets": 1,
             "posting_interval_seconds": 1, "post_retries": 0, "post_retry_seconds": 0, "pause_minutes": 1,
-            "tweet_attempts": 1}
+            "tweet_attempts": 1, "scan_batch": 1}
 
 
 def check_limits(config: ScheduleConfig) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -32,7 +32,12 @@ SEEN = "seen"  # not stored: a scan's count of tweets already done by an earlier
 FINAL = (OWN, NO_SONG, NO_CANDIDATES, WRITTEN, FAILED)
 
 Write = Callable[[str], "HypeResult"]  # "Artist - Title" -> ranked candidates (Services.write in the bot)
+# Several arguments at once, a result or that argument's error each, in order (Services.write_many in the bot).
+WriteMany = Callable[[list[str]], "list[HypeResult | Exception]"]
 Publish = Callable[[Tweet, "HypeResult"], int]  # candidates -> the curation channel; returns the request id
+
+
+Prepared = dict[str, "HypeResult | Exception"]  # tweet id -> what writing its song gave
 
 
 class Timeline(Protocol):
@@ -66,12 +71,17 @@ def song_argument(ref: SongRef) -> str:
 
 
 class Scanner:
-    """Reads new tweets and writes about their songs; `attempts` is how many scans try a failing tweet."""
+    """Reads new tweets and writes about their songs; `attempts` is how many scans try a failing tweet.
+
+    Tweets are handled in chunks of `batch`: the songs of a chunk that will need writing are written first in one
+    batch (`write_many`; default: `write` on each), then each tweet of the chunk is handled in order with its
+    prepared result. Preparing touches no tweet's state, so a stop mid-chunk simply drops what was not reached."""
 
     def __init__(self, store: Store, x: Timeline, write: Write, publish: Publish, max_tweets: int,
-                 attempts: int) -> None:
+                 attempts: int, batch: int = 1, write_many: WriteMany | None = None) -> None:
         self.store, self.x, self.write, self.publish = store, x, write, publish
-        self.max_tweets, self.attempts = max_tweets, max(1, attempts)
+        self.max_tweets, self.attempts, self.batch = max_tweets, max(1, attempts), max(1, batch)
+        self.write_many = write_many or one_by_one(write)
 
     def scan(self, stop: Any | None = None) -> ScanReport:
         """One scan. X errors reading the timeline propagate (nothing was done, the cursor stays); an error on
@@ -81,22 +91,34 @@ class Scanner:
         me_id, _ = self.x.me()
         tweets = self.x.home_timeline(cursor, self.max_tweets)
         report = ScanReport(cursor, cursor, fetched=len(tweets))
-        for tweet in tweets:
-            if stop is not None and stop.is_set():
-                report.stopped = True
+        for start in range(0, len(tweets), self.batch):
+            chunk = tweets[start:start + self.batch]
+            if _stopping(stop, report) or not self._scan_chunk(chunk, me_id, report, stop):
                 break
-            outcome = self.handle(tweet, me_id)
+        log.info("timeline scan: %s", report.describe())
+        return report
+
+    def _scan_chunk(self, chunk: Sequence[Tweet], me_id: str, report: ScanReport, stop: Any | None) -> bool:
+        """Write the chunk's songs in one batch, then handle its tweets in order; False when asked to stop. The
+        first tweet is in hand once the batch is written (a stop was checked before it), as a tweet being
+        written was before batches: it is finished, the ones after it wait for the next scan."""
+        prepared = self._prepare(chunk, me_id)
+        for position, tweet in enumerate(chunk):
+            if position and _stopping(stop, report):
+                return False
+            outcome = self.handle(tweet, me_id, prepared)
             report.outcomes[outcome] += 1
             if outcome == RETRY and report.held_at is None:
                 report.held_at = tweet.id
             if report.held_at is None:
                 write_cursor(self.store, TIMELINE, tweet.id)
                 report.cursor_after = tweet.id
-        log.info("timeline scan: %s", report.describe())
-        return report
+        return True
 
-    def handle(self, tweet: Tweet, me_id: str) -> str:
-        """What became of one tweet: SEEN when an earlier scan finished it, else its new status."""
+    def handle(self, tweet: Tweet, me_id: str, prepared: Prepared | None = None) -> str:
+        """What became of one tweet: SEEN when an earlier scan finished it, else its new status. `prepared` holds
+        results written ahead for tweet ids (an exception is handled as if writing had raised it); a tweet
+        without one is written on its own."""
         if tweet.author_id == me_id:
             return OWN if self._record_own(tweet) else SEEN
         attempt = self._begin(tweet)
@@ -108,16 +130,50 @@ class Scanner:
         request_id = self._written_before(tweet)
         if request_id is not None:  # a scan stopped after posting it to Slack: do not post it twice
             return self._finish(tweet, WRITTEN, request_id=request_id)
+        argument = song_argument(ref)
+        result = prepared[tweet.id] if prepared and tweet.id in prepared else self._write([argument])[0]
+        if isinstance(result, Exception):
+            return self._failed(tweet, argument, attempt, result)
         try:
-            result = self.write(song_argument(ref))
             if not result.candidates:
                 return self._finish(tweet, NO_CANDIDATES, error="; ".join(result.notes) or None)
             return self._finish(tweet, WRITTEN, request_id=self.publish(tweet, result))
         except Exception as error:  # one bad tweet never stops the rest; it is recorded with its error
-            final = attempt >= self.attempts
-            log.warning("tweet %s (%s) failed on attempt %d of %d: %s", tweet.id, song_argument(ref), attempt,
-                        self.attempts, error, exc_info=not isinstance(error, DeephypeError))
-            return self._finish(tweet, FAILED if final else RETRY, error=f"{type(error).__name__}: {error}")
+            return self._failed(tweet, argument, attempt, error)
+
+    def _failed(self, tweet: Tweet, argument: str, attempt: int, error: Exception) -> str:
+        """Record a failed attempt: RETRY on a later scan, or FAILED once the attempts are used up."""
+        log.warning("tweet %s (%s) failed on attempt %d of %d: %s", tweet.id, argument, attempt, self.attempts,
+                    error, exc_info=None if isinstance(error, DeephypeError) else error)
+        status = FAILED if attempt >= self.attempts else RETRY
+        return self._finish(tweet, status, error=f"{type(error).__name__}: {error}")
+
+    def _prepare(self, chunk: Sequence[Tweet], me_id: str) -> Prepared:
+        """Results for the tweets of `chunk` that `handle` will write about, written in one batch, by tweet id."""
+        wanted = {}
+        for tweet in chunk:
+            ref = self._song_to_write(tweet, me_id)
+            if ref is not None:
+                wanted[tweet.id] = song_argument(ref)
+        return dict(zip(wanted, self._write(list(wanted.values())), strict=True)) if wanted else {}
+
+    def _song_to_write(self, tweet: Tweet, me_id: str) -> SongRef | None:
+        """The song `handle` would write about for this tweet, read without changing its state."""
+        if tweet.author_id == me_id:
+            return None
+        with self.store.lock:
+            row = self.store.db.execute("SELECT status FROM tweets WHERE id = ?", [tweet.id]).fetchone()
+        if row is not None and row[0] in FINAL:
+            return None
+        ref = detect_song(tweet.text)
+        return ref if ref is not None and self._written_before(tweet) is None else None
+
+    def _write(self, arguments: list[str]) -> list[HypeResult | Exception]:
+        """One result per argument; when the whole batch fails, its error is each argument's result."""
+        try:
+            return self.write_many(arguments)
+        except Exception as error:  # recorded against each tweet of the batch by `handle`
+            return [error] * len(arguments)
 
     def _record_own(self, tweet: Tweet) -> bool:
         """Record one of the bot's own tweets; False when it already was."""
@@ -147,6 +203,27 @@ class Scanner:
             row = self.store.db.execute("SELECT id FROM requests WHERE source_tweet_id = ? AND header_ts IS NOT NULL"
                                         " ORDER BY id LIMIT 1", [tweet.id]).fetchone()
         return row[0] if row else None
+
+
+def one_by_one(write: Write) -> WriteMany:
+    """A WriteMany that writes each argument on its own, keeping an argument's error as its result."""
+    def write_many(arguments: list[str]) -> list[HypeResult | Exception]:
+        results: list[HypeResult | Exception] = []
+        for argument in arguments:
+            try:
+                results.append(write(argument))
+            except Exception as error:  # handled against its own tweet
+                results.append(error)
+        return results
+
+    return write_many
+
+
+def _stopping(stop: Any | None, report: ScanReport) -> bool:
+    """True (and the report says so) when the scan was asked to stop."""
+    if stop is not None and stop.is_set():
+        report.stopped = True
+    return report.stopped
 
 
 def _columns(tweet: Tweet) -> list[str | None]:
