@@ -19,9 +19,12 @@ from deephype.candidate_filters import tweet_length
 from deephype.config import GenerationConfig, Settings, TopicsConfig
 from deephype.corpus_index import INDEX_FILE
 from deephype.errors import InputError, ModelError
-from deephype.generate import LCGAN, PRIOR, Candidate, Generator
+from deephype.generate import LCGAN, PRIOR, Candidate, Generation, GenerationRequest, Generator
+from deephype.hype import HypeResult, hype_many
 from deephype.ranking import RankingWeights, overlap, pick_diverse, relevance, word_set
+from deephype.song_genres import GenreResolver
 from deephype.topic_model import TopicModel, save_topic_model
+from deephype.vocab import condition_vector
 
 SONGS = [
     ("Mt. Joy", "Silver Lining", ["indie folk"], ()),
@@ -60,9 +63,13 @@ def test_every_candidate_passes_the_filters(generator, artist, song, genres, fea
                                              seed=7)
     assert generation.passed + sum(generation.rejected.values()) == generator.settings.generation.samples
     assert 1 <= len(generation.candidates) <= 5
+    assert_passes_the_filters(generation, artist, reserved_chars=24)
+
+
+def assert_passes_the_filters(generation: Generation, artist: str, reserved_chars: int) -> None:
     for candidate in generation.candidates:
         assert isinstance(candidate, Candidate)
-        assert tweet_length(candidate.text) + 24 <= 280
+        assert tweet_length(candidate.text) + reserved_chars <= 280
         assert "<" not in candidate.text and not re.search(r"\b(\w+) \1\b", candidate.text, re.IGNORECASE)
         assert candidate.text[0].isupper() or candidate.text.startswith(('"', artist))
         assert candidate.text.endswith((".", "!", "?", '"'))
@@ -77,6 +84,81 @@ def test_the_same_seed_writes_the_same_candidates(generator):
     assert first == generator.generate("Bicep", "Opal", ["indie pop"], seed=3)
     assert first != generator.generate("Bicep", "Opal", ["indie pop"], seed=4)
     assert len(first) == generator.settings.generation.candidates
+
+
+def requests_for(songs, seed: int = 20) -> list[GenerationRequest]:
+    return [GenerationRequest(artist, song, genres, 5, featuring, 24, seed + i)
+            for i, (artist, song, genres, featuring) in enumerate(songs)]
+
+
+def test_a_batch_gives_each_song_candidates_that_name_it_and_pass_the_filters(generator):
+    requests = requests_for(SONGS)
+    generations = generator.sample_candidates_many(requests)
+    assert [g.seed for g in generations] == [r.seed for r in requests]
+    for request, generation in zip(requests, generations, strict=True):
+        others = [(r.artist, r.song) for r in requests if r is not request]
+        assert generation.passed + sum(generation.rejected.values()) == generator.settings.generation.samples
+        assert generation.candidates and generation.condition_labels == generator.labels.map(request.genres)
+        assert_passes_the_filters(generation, request.artist, request.reserved_chars)
+        best = generation.candidates[0]
+        assert best.details["names_song"] == 1.0 and (request.artist in best.text or request.song in best.text)
+        # Split back right: no candidate names another song of the batch.
+        assert not any(name in c.text for c in generation.candidates for pair in others for name in pair)
+    assert generator.sample_candidates_many([]) == []
+
+
+def test_a_song_decodes_the_same_alone_or_in_a_batch_when_decoding_draws_nothing(settings):
+    """Each song's latents come from its own seed, so decoding that draws no random numbers (temperature ~0: the
+    nucleus is the top token) gives each song the same sentences alone as anywhere in a batch. With sampling the
+    batch's token draws come from one generator in turn for every row of every song (deephype.sampling draws
+    (rows, 1) uniforms per step), so only a one-song batch can repeat the single-song path draw for draw. The
+    sentences are compared before ranking: this tiny model's near-greedy sentences repeat words and never finish,
+    so the filters keep none and the candidates would all be empty."""
+    near_greedy = dataclasses.replace(settings.generation, temperature=1e-6)
+    generator = Generator.load(dataclasses.replace(settings, generation=near_greedy))
+    conditions = [condition_vector(generator.labels.map(genres), generator.cvae.conditions)
+                  for _, _, genres, _ in SONGS]
+    seeds = [10, 11, 12, 13]
+    batch = generator._sample(conditions, seeds)
+    alone = [generator._sample([condition], [seed])[0] for condition, seed in zip(conditions, seeds, strict=True)]
+    assert batch == alone
+    assert all(len(sentences) == near_greedy.samples for sentences in batch)
+    assert generator._sample(conditions, [20, 21, 22, 23]) != batch  # the latents matter: the check has teeth
+
+
+def test_one_song_is_the_one_request_batch_and_sampling_keeps_each_songs_seed(generator):
+    request = requests_for(SONGS[:1], seed=3)[0]
+    alone = generator.sample_candidates("Mt. Joy", "Silver Lining", ["indie folk"], n=5, reserved_chars=24, seed=3)
+    assert generator.sample_candidates_many([request]) == [alone]
+    in_batch = generator.sample_candidates_many(requests_for(SONGS[1:3]) + [request])[-1]
+    assert (in_batch.seed, in_batch.samples, in_batch.condition_labels) == (3, alone.samples, alone.condition_labels)
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"artist": ""}, "need an artist and a song"),
+    ({"n": 0}, "at least one candidate"),
+    ({"reserved_chars": -5}, "cannot be negative"),
+])
+def test_a_bad_request_fails_when_made_before_any_batch(fields, message):
+    with pytest.raises(InputError, match=message):
+        GenerationRequest(**{"artist": "Bicep", "song": "Opal", **fields})
+
+
+ARGUMENTS = ["M83 - Midnight City", "what a night", "Bon Iver - Holocene", "", "Caribou - Can't Do Without You"]
+
+
+def test_hype_many_writes_each_song_and_keeps_a_bad_argument_as_its_own_error(generator):
+    resolver = GenreResolver(generator.settings, None, None)
+    results = hype_many(ARGUMENTS, generator, resolver, n=3)
+    assert [type(r).__name__ for r in results] == ["HypeResult", "SongRequestError", "HypeResult",
+                                                   "SongRequestError", "HypeResult"]
+    written = [r for r in results if isinstance(r, HypeResult)]
+    assert [(r.artist, r.song) for r in written] == [("M83", "Midnight City"), ("Bon Iver", "Holocene"),
+                                                     ("Caribou", "Can't Do Without You")]
+    for result in written:
+        assert 1 <= len(result.candidates) <= 3
+        assert result.candidates[0].details["names_song"] == 1.0
+    assert hype_many(["no song here"], generator, resolver, n=3)[0].args[0].startswith("no artist and title")
 
 
 def test_reserved_characters_shorten_what_is_kept(generator):
