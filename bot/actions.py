@@ -57,11 +57,11 @@ def save_edit(services: Services, ack: Ack, body: dict[str, Any], view: dict[str
     """The edit modal's Save: the edited text is approved (the original stays on record). Problems keep the modal
     open with the reason under the text box."""
     user = body["user"]["id"]
-    raw_id, text = bk.edit_submission(view)
+    raw_id, text = bk.modal_submission(view)
     candidate_id = int(raw_id) if raw_id.isdigit() else 0
     problem = decisions.edit_problem(services, client, candidate_id, user, text) if candidate_id else decisions.GONE
     if problem:
-        ack(**bk.edit_errors(problem))
+        ack(**bk.modal_errors(view, problem))
         return
     ack()
     outcome = decisions.decide(services, client, candidate_id, user, "approve", "edit", edited_text=text)
@@ -145,12 +145,12 @@ def save_posted_link(services: Services, ack: Ack, body: dict[str, Any], view: d
     """The posted-link modal's Save: the candidate is recorded as that tweet. A link that is not a post, or a
     candidate no longer waiting for a person, keeps the modal open with the reason."""
     user = body["user"]["id"]
-    raw_id, link = bk.edit_submission(view)
+    raw_id, link = bk.modal_submission(view)
     candidate = curation.get_candidate(services.store, int(raw_id)) if raw_id.isdigit() else None
     tweet_id = tweet_id_from_link(link)
     problem = _review_problem(services, client, candidate, user, "modal") or (None if tweet_id else BAD_LINK)
     if problem:
-        ack(**bk.edit_errors(problem))
+        ack(**bk.modal_errors(view, problem))
         return
     ack()
     outcome = review(services, client, candidate["id"], user, "confirm_posted", "modal", tweet_id)

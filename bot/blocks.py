@@ -27,9 +27,12 @@ REVIEW_ACTIONS_BLOCK = "review_actions"
 EDIT_MODAL = "candidate_edit_modal"
 EDIT_BLOCK = "edited_text"
 EDIT_INPUT = "edited_text_input"
-# The modal "It was posted" opens. Its one text box sits under the edit modal's ids, because bot.payload_shape
-# checks every modal submission for a text box there.
+# The modal "It was posted" opens, and where the link typed is.
 POSTED_MODAL = "candidate_posted_modal"
+POSTED_BLOCK = "posted_link"
+POSTED_INPUT = "posted_link_input"
+# Each modal's one text box, as (block_id, action_id): what a submission of that modal must carry.
+MODAL_INPUTS = {EDIT_MODAL: (EDIT_BLOCK, EDIT_INPUT), POSTED_MODAL: (POSTED_BLOCK, POSTED_INPUT)}
 
 # Slack's limits (https://docs.slack.dev/reference/block-kit/blocks).
 SECTION_TEXT_LIMIT = 3000
@@ -183,12 +186,12 @@ def _review_actions(candidate_id: int | str | None) -> dict[str, Any]:
 
 def posted_modal(candidate_id: int | str) -> dict[str, Any]:
     """The modal "It was posted" opens: the link of the post a person found on X; the id rides in private_metadata."""
-    element = {"type": "plain_text_input", "action_id": EDIT_INPUT, "max_length": 300,
+    element = {"type": "plain_text_input", "action_id": POSTED_INPUT, "max_length": 300,
                "placeholder": _plain("https://x.com/account/status/1234567890")}
     hint = "Nothing is posted: the record says it went out, as this tweet."
     return {"type": "modal", "callback_id": POSTED_MODAL, "private_metadata": str(candidate_id),
             "title": _plain("It was posted"), "submit": _plain("Save"), "close": _plain("Cancel"),
-            "blocks": [{"type": "input", "block_id": EDIT_BLOCK, "label": _plain("Link to the post on X"),
+            "blocks": [{"type": "input", "block_id": POSTED_BLOCK, "label": _plain("Link to the post on X"),
                         "element": element, "hint": _plain(hint)}]}
 
 
@@ -205,15 +208,17 @@ def edit_modal(candidate_id: int | str, text: str, max_chars: int) -> dict[str, 
                         "element": element, "hint": _plain(hint)}]}
 
 
-def edit_submission(view: dict[str, Any]) -> tuple[str, str]:
-    """(candidate_id, text typed) from a submitted edit modal's view, or the posted-link modal's."""
-    value = view["state"]["values"][EDIT_BLOCK][EDIT_INPUT].get("value") or ""
+def modal_submission(view: dict[str, Any]) -> tuple[str, str]:
+    """(candidate_id, text typed) from a submitted edit or posted-link modal's view."""
+    block, element = MODAL_INPUTS[view["callback_id"]]
+    value = view["state"]["values"][block][element].get("value") or ""
     return view["private_metadata"], value.strip()
 
 
-def edit_errors(message: str) -> dict[str, Any]:
-    """The ack body that keeps the edit (or posted-link) modal open with `message` under the text box."""
-    return {"response_action": "errors", "errors": {EDIT_BLOCK: message}}
+def modal_errors(view: dict[str, Any], message: str) -> dict[str, Any]:
+    """The ack body that keeps a submitted modal open with `message` under its text box."""
+    block, _ = MODAL_INPUTS[view["callback_id"]]
+    return {"response_action": "errors", "errors": {block: message}}
 
 
 def help_text(approve_emoji: str = "white_check_mark", reject_emoji: str = "x", command: str = "/hype") -> str:

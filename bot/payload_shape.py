@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_bolt import BoltResponse
 
-from bot.blocks import EDIT_BLOCK, EDIT_INPUT
+from bot.blocks import MODAL_INPUTS
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,11 @@ def _view_problem(body: dict[str, Any]) -> str | None:
     values = _dict(_dict(view.get("state")).get("values"))
     if not _is_str(view.get("private_metadata")) or not all(isinstance(v, dict) for v in values.values()):
         return "a view of the wrong shape"
-    if not isinstance(values.get(EDIT_BLOCK, {}).get(EDIT_INPUT), dict):
-        return "no edited text"
+    if view.get("callback_id") not in MODAL_INPUTS:
+        return "a modal the bot never opened"
+    block, element = MODAL_INPUTS[view["callback_id"]]
+    if not isinstance(values.get(block, {}).get(element), dict):
+        return "no text box of that modal"
     inputs = [i for block in values.values() for i in block.values()]
     if not all(isinstance(i, dict) and (i.get("value") is None or _is_str(i["value"])) for i in inputs):
         return "an input value that is not text"

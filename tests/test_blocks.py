@@ -153,8 +153,8 @@ def test_edit_modal_is_prefilled_and_round_trips_a_submission():
         bk.EDIT_INPUT, "Warm & <bright>", 280)  # plain text input: no escaping
     submitted = {**view, "state": {"values": {bk.EDIT_BLOCK: {bk.EDIT_INPUT: {"type": "plain_text_input",
                                                                               "value": "  New words.\n"}}}}}
-    assert bk.edit_submission(submitted) == ("17", "New words.")
-    assert bk.edit_errors("Too long") == {"response_action": "errors", "errors": {bk.EDIT_BLOCK: "Too long"}}
+    assert bk.modal_submission(submitted) == ("17", "New words.")
+    assert bk.modal_errors(view, "Too long") == {"response_action": "errors", "errors": {bk.EDIT_BLOCK: "Too long"}}
 
 
 def test_edit_modal_for_a_text_over_the_limit_lets_the_curator_see_all_of_it():
@@ -245,6 +245,6 @@ def test_posted_modal_asks_for_the_link_and_round_trips_a_submission():
     assert view_errors(view) == []
     assert (view["callback_id"], view["private_metadata"]) == (bk.POSTED_MODAL, "12")
     assert "initial_value" not in view["blocks"][0]["element"]
-    submitted = {**view, "state": {"values": {bk.EDIT_BLOCK: {bk.EDIT_INPUT: {"type": "plain_text_input",
-                                                                              "value": " https://x.com/a/status/1 "}}}}}
-    assert bk.edit_submission(submitted) == ("12", "https://x.com/a/status/1")
+    submitted = {**view, "state": {"values": {bk.POSTED_BLOCK: {bk.POSTED_INPUT: {
+        "type": "plain_text_input", "value": " https://x.com/a/status/1 "}}}}}
+    assert bk.modal_submission(submitted) == ("12", "https://x.com/a/status/1")

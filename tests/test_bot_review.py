@@ -86,10 +86,10 @@ def test_it_was_posted_asks_for_the_link_and_records_that_tweet(bot, slack):
     [opened] = slack.wait_for("views.open")
     view = opened.response["view"]
     assert view["callback_id"] == bk.POSTED_MODAL
-    status, body = bot.dispatch(bot.requests.view_submission(view, {bk.EDIT_BLOCK: {bk.EDIT_INPUT: "it's there"}}))
+    status, body = bot.dispatch(bot.requests.view_submission(view, {bk.POSTED_BLOCK: {bk.POSTED_INPUT: "it's there"}}))
     assert status == 200 and actions.BAD_LINK in body and bot.candidate(message)["status"] == "needs_review"
     link = f" https://x.com/deephype/status/{TWEET}?s=20 "
-    status, body = bot.dispatch(bot.requests.view_submission(view, {bk.EDIT_BLOCK: {bk.EDIT_INPUT: link}}))
+    status, body = bot.dispatch(bot.requests.view_submission(view, {bk.POSTED_BLOCK: {bk.POSTED_INPUT: link}}))
     assert (status, body) == (200, "")
     bot.settle()
     candidate = bot.candidate(message)
@@ -105,7 +105,7 @@ def test_saving_the_link_after_someone_queued_it_again_changes_nothing(bot, slac
     click(bot, message, bk.WAS_POSTED)
     view = slack.wait_for("views.open")[0].response["view"]
     click(bot, message, bk.QUEUE_AGAIN, BEN)
-    _, body = bot.dispatch(bot.requests.view_submission(view, {bk.EDIT_BLOCK: {bk.EDIT_INPUT: TWEET}}))
+    _, body = bot.dispatch(bot.requests.view_submission(view, {bk.POSTED_BLOCK: {bk.POSTED_INPUT: TWEET}}))
     assert "already approved" in body and '"response_action": "errors"' in body
     assert bot.candidate(message)["status"] == "approved" and bot.candidate(message)["posted_tweet_id"] is None
 

@@ -322,3 +322,22 @@ def test_the_shape_check_names_what_is_wrong(change, why):
     body = {"type": "block_actions", "user": {"id": ANA}, "container": {"channel_id": "C1"},
             "actions": [{"action_id": bk.APPROVE, "value": "1"}], "trigger_id": "t", **change}
     assert problem(body) == why
+
+
+def _submission(callback_id, values):
+    return {"type": "view_submission", "user": {"id": ANA},
+            "view": {"callback_id": callback_id, "private_metadata": "1", "state": {"values": values}}}
+
+
+@pytest.mark.parametrize(("callback_id", "values", "why"), [
+    (bk.EDIT_MODAL, {bk.EDIT_BLOCK: {bk.EDIT_INPUT: {"value": "words"}}}, None),
+    (bk.POSTED_MODAL, {bk.POSTED_BLOCK: {bk.POSTED_INPUT: {"value": "https://x.com/a/status/1"}}}, None),
+    (bk.POSTED_MODAL, {bk.EDIT_BLOCK: {bk.EDIT_INPUT: {"value": "the edit box"}}}, "no text box of that modal"),
+    (bk.EDIT_MODAL, {bk.POSTED_BLOCK: {bk.POSTED_INPUT: {"value": "x"}}}, "no text box of that modal"),
+    ("someone_elses_modal", {bk.EDIT_BLOCK: {bk.EDIT_INPUT: {"value": "x"}}}, "a modal the bot never opened"),
+    (bk.EDIT_MODAL, {bk.EDIT_BLOCK: {bk.EDIT_INPUT: {"value": 3}}}, "an input value that is not text"),
+])
+def test_a_modal_submission_must_carry_that_modals_text_box(callback_id, values, why):
+    from bot.payload_shape import problem
+
+    assert problem(_submission(callback_id, values)) == why

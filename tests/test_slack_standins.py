@@ -255,9 +255,9 @@ def _bolt_app(slack: SlackStandin, seen: list) -> App:
 
     @app.view(bk.EDIT_MODAL)
     def edited(ack, view):
-        candidate_id, text = bk.edit_submission(view)
+        candidate_id, text = bk.modal_submission(view)
         seen.append(("edited", candidate_id, text))
-        ack(**bk.edit_errors("Too long")) if len(text) > 10 else ack()
+        ack(**bk.modal_errors(view, "Too long")) if len(text) > 10 else ack()
 
     @app.event("reaction_added")
     def reacted(event, request):
@@ -312,7 +312,7 @@ def test_edit_opens_a_modal_whose_submission_reaches_the_app(slack, client):
     [opened] = slack.wait_for("views.open")
     view = opened.response["view"]
     status, body = _dispatch(app, requests.view_submission(view, {bk.EDIT_BLOCK: {bk.EDIT_INPUT: "far too long"}}))
-    assert status == 200 and json.loads(body) == bk.edit_errors("Too long")
+    assert status == 200 and json.loads(body) == bk.modal_errors(view, "Too long")
     assert _dispatch(app, requests.view_submission(view, {bk.EDIT_BLOCK: {bk.EDIT_INPUT: "short"}})) == (200, "")
     assert seen == [("edited", "3", "far too long"), ("edited", "3", "short")]
 
