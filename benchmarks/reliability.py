@@ -1,8 +1,10 @@
 """Reliability figures in one table: 50 concurrent /hype commands against the loaded model (ack time, answers,
-peak RSS), the fault matrix per service, posting processes killed at random (benchmarks/posting_crashes.py), and
-the hypothesis fuzzing of every entry point at a larger scale than CI runs it.
+peak RSS), the fault matrix per service, posting processes killed at random (benchmarks/posting_crashes.py), the
+whole bot process killed while scanning, generating, publishing, deciding and posting (tests/restart_harness.py),
+and the hypothesis fuzzing of every entry point at a larger scale than CI runs it.
 
-Usage: .venv/bin/python benchmarks/reliability.py [--concurrent 50] [--crash-candidates 700] [--fuzz-scale 4]
+Usage: .venv/bin/python benchmarks/reliability.py [--concurrent 50] [--crash-candidates 700] [--restart-kills 60]
+       [--fuzz-scale 4]
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]  # the bot harnes
 
 from bot_harness import ANA, BotHarness, bot_settings  # noqa: E402
 from posting_crashes import approve_all, check, run_until_drained  # noqa: E402
+from restart_harness import MUST_BE_ZERO, restart_scenario  # noqa: E402
 
 from deephype.config import Settings, load_settings  # noqa: E402
 from deephype.standins.slack import SlackStandin  # noqa: E402
@@ -147,6 +150,16 @@ def crash_scenario(candidates: int, max_life: float) -> dict[str, int]:
             "recovered": figures["posted"] + figures["flagged for a person"] + figures["failed"]}
 
 
+def restarts(kills: int) -> tuple[collections.Counter, dict[str, int]]:
+    """The bot process SIGKILLed `kills` times across its phases, with a tiny model (a restart loads it in a
+    fraction of a second, so the kills, not the model loads, fill the run)."""
+    from tiny_bundle import train_tiny_bundle
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = train_tiny_bundle(Path(tmp) / "model")
+        return restart_scenario(settings, Path(tmp), kills=kills)
+
+
 def fuzz_scenario(scale: float) -> tuple[int, int]:
     """(cases tried, failing fuzz tests) of tests/test_fuzz_inputs.py at `scale` times its CI example counts."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -162,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrent", type=int, default=50)
     parser.add_argument("--crash-candidates", type=int, default=700)
     parser.add_argument("--max-life", type=float, default=0.3, help="longest a posting process lives, seconds")
+    parser.add_argument("--restart-kills", type=int, default=60, help="bot processes killed by the restart run")
     parser.add_argument("--fuzz-scale", type=float, default=4.0)
     parser.add_argument("--model-dir", help="a bundle directory (default: the config's, else a tiny one)")
     args = parser.parse_args(argv)
@@ -169,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     load = load_scenario(model_settings(args.model_dir), args.concurrent)
     faults = fault_scenario()
     crashes = crash_scenario(args.crash_candidates, args.max_life)
+    deaths, restart = restarts(args.restart_kills)
+    phases = ("scanning", "generating", "publishing", "deciding", "posting")
     tried, failing = fuzz_scenario(args.fuzz_scale)
     rows = [
         ("/hype requests sent", load["sent"]), ("  acknowledged within 3 s", load["acked in 3 s"]),
@@ -179,6 +195,19 @@ def main(argv: list[str] | None = None) -> int:
         ("posting processes killed (crashes injected)", crashes["crashes"]),
         ("  candidates recovered (posted, flagged or failed)", f"{crashes['recovered']} of {args.crash_candidates}"),
         ("  approvals lost", crashes["lost"]), ("  duplicate posts", crashes["duplicates"]),
+        (f"bot processes killed: {' / '.join(phases)}", " / ".join(str(deaths[p]) for p in phases)),
+        ("  tweets on the timeline (skipped or unfinished)",
+         f"{restart['tweets']} ({restart['tweets skipped or left unfinished']})"),
+        ("  tweets written about twice", restart["tweets written about more than once"]),
+        ("  requests cut short by a kill (kept; partial threads posted again)",
+         f"{restart['requests cut short by a kill (kept, not shown)']} "
+         f"({restart['partial threads posted again after a kill mid-publish']})"),
+        ("  decisions confirmed to the curator (lost)",
+         f"{restart['decisions confirmed to the curator']} ({restart['decisions lost']})"),
+        ("  posted (duplicates, without an approval)",
+         f"{restart['posted']} ({restart['duplicate posts']}, {restart['posts without an approval']})"),
+        ("  database integrity errors", restart["database integrity errors"]),
+        ("crashes injected in total", crashes["crashes"] + sum(deaths[p] for p in phases)),
         ("fuzz cases tried", tried), ("  fuzz tests with an unhandled error", failing),
     ]
     width = max(len(name) for name, _ in rows)
@@ -186,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<{width}}  {value}")
     print(f"wall time {time.perf_counter() - started:.0f} s")
     ok = (load["lost"] == 0 and load["acked in 3 s"] == load["sent"] and crashes["duplicates"] == 0
-          and crashes["lost"] == 0 and failing == 0 and all(n == survived for n, survived in faults.values()))
+          and crashes["lost"] == 0 and failing == 0 and all(n == survived for n, survived in faults.values())
+          and all(restart[name] == 0 for name in MUST_BE_ZERO))
     print("OK" if ok else "FAILED: see the figures above")
     return 0 if ok else 1
 

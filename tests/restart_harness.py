@@ -31,8 +31,8 @@ from deephype.standins.x import XStandIn
 from deephype.store import Store
 from deephype.timeline import FINAL
 
-PHASES = ("starting", "scanning", "generating", "deciding", "posting", "idle")
-STARTING, SCANNING, GENERATING, DECIDING, POSTING, IDLE = range(len(PHASES))
+PHASES = ("starting", "scanning", "generating", "publishing", "deciding", "posting", "idle")
+STARTING, SCANNING, GENERATING, PUBLISHING, DECIDING, POSTING, IDLE = range(len(PHASES))
 SONGS = [("M83", "Midnight City"), ("Bicep", "Opal"), ("Caribou", "Can't Do Without You"), ("Phoenix", "Lisztomania"),
          ("Tame Impala", "Let It Happen"), ("Disclosure", "Latch"), ("Beach House", "Space Song"),
          ("Bon Iver", "Holocene"), ("Four Tet", "Baby"), ("Jamie xx", "Gosh"), ("Little Dragon", "Ritual Union"),
@@ -102,7 +102,7 @@ def bot_process(world: World, seed: int, phase: Any, ready: Any) -> None:
     listeners = TrackedExecutor()
     app = build_app(services, client, SECRET, listeners)
     x = XClient(settings.x, XCredentials(*(world.x_environment[name] for name in CREDENTIAL_VARIABLES)))
-    loop = jobs.Loop(services, client, x)
+    loop = phased_loop(jobs.Loop)(services, client, x)
     loop.install(app)
     curator = Curator(store, app, SlackRequests(SECRET, world.slack_root_url), listeners, world.journal, seed)
     ready.set()
@@ -133,13 +133,28 @@ class PhasedServices(Services):
         with self._generating():
             return super().write_many(arguments)
 
-    @contextlib.contextmanager
     def _generating(self) -> Any:
-        before, self.phase.value = self.phase.value, GENERATING
-        try:
-            yield
-        finally:
-            self.phase.value = before
+        return in_phase(self.phase, GENERATING)
+
+
+@contextlib.contextmanager
+def in_phase(phase: Any, value: int) -> Any:
+    before, phase.value = phase.value, value
+    try:
+        yield
+    finally:
+        phase.value = before
+
+
+def phased_loop(loop_class: type) -> type:
+    """The bot's Loop, saying in its services' `phase` while the real publish posts a song's candidates to Slack."""
+
+    class PhasedLoop(loop_class):
+        def publish(self, tweet: Any, result: Any) -> int:
+            with in_phase(self.services.phase, PUBLISHING):
+                return super().publish(tweet, result)
+
+    return PhasedLoop
 
 
 class Curator:
@@ -201,7 +216,7 @@ def run_with_kills(world: World, x: XStandIn, kills: int, max_life: float, songs
     # Preloaded once: a restart costs a fork and the model load, not torch's import.
     context.set_forkserver_preload(["torch", "deephype.generate", "bot.app", "bot.jobs", "restart_harness"])
     rng, deaths, songs = random.Random(seed), collections.Counter(), 0
-    targets = [SCANNING, GENERATING, DECIDING, POSTING]
+    targets = [SCANNING, GENERATING, PUBLISHING, DECIDING, POSTING]
     while sum(n for at, n in deaths.items() if at != "finished") < kills:
         world = dataclasses.replace(world, tweet_ids=world.tweet_ids + tuple(fill_timeline(x, songs, songs_per_life)))
         songs += songs_per_life
@@ -284,6 +299,8 @@ def _tweet_figures(store: Store, tweet_ids: list[str]) -> dict[str, int]:
         "tweets written about more than once": sum(1 for ids in finished.values() if len(ids) > 1),
         "written tweets without their request": sum(1 for t, r in written.items() if finished.get(t) != [r]),
         "finished requests": sum(len(ids) for ids in finished.values()),
+        "requests cut short by a kill (kept, not shown)": store.db.execute(
+            "SELECT count(*) FROM requests WHERE header_ts IS NULL AND error IS NULL").fetchone()[0],
     }
 
 
