@@ -199,8 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         ("  tweets on the timeline (skipped or unfinished)",
          f"{restart['tweets']} ({restart['tweets skipped or left unfinished']})"),
         ("  tweets written about twice", restart["tweets written about more than once"]),
-        ("  requests cut short by a kill (kept; partial threads posted again)",
-         f"{restart['requests cut short by a kill (kept, not shown)']} "
+        ("  requests cut short before Slack saw them (kept)",
+         restart["requests cut short before Slack saw them (kept)"]),
+        ("  threads left short by a kill mid-publish (posted again)",
+         f"{restart['threads left short by a kill mid-publish']} "
          f"({restart['partial threads posted again after a kill mid-publish']})"),
         ("  decisions confirmed to the curator (lost)",
          f"{restart['decisions confirmed to the curator']} ({restart['decisions lost']})"),

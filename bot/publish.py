@@ -70,6 +70,7 @@ def post_song(client: WebClient, store: Store, channel: str, result: HypeResult,
     try:
         header = client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False,
                                          unfurl_media=False)
+        curation.attach_header(store, request_id, header["ts"])  # a crash from here on leaves a short thread, not two
         post_candidates(client, store, header["channel"], header["ts"], ids)
     except SLACK_FAILURES as error:
         curation.finish_request(store, request_id, error=f"Slack: {reason(error)}")

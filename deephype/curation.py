@@ -50,6 +50,13 @@ def finish_request(store: Store, request_id: int, header_ts: str | None = None, 
                    ["failed" if error else "done", error, header_ts, request_id])
 
 
+def attach_header(store: Store, request_id: int, header_ts: str) -> None:
+    """The song's header is in Slack: from now on its thread is where the candidates go, and a scan that restarts
+    after a crash does not post the song again."""
+    with store.transaction() as db:
+        db.execute("UPDATE requests SET header_ts = ? WHERE id = ?", [header_ts, request_id])
+
+
 def add_candidates(store: Store, request_id: int, candidates: Sequence[tuple[str, float, dict]],
                    first_rank: int = 1) -> list[int]:
     """Store (text, score, details) tuples in rank order; returns their ids. Regenerated candidates continue the

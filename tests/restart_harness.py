@@ -299,8 +299,10 @@ def _tweet_figures(store: Store, tweet_ids: list[str]) -> dict[str, int]:
         "tweets written about more than once": sum(1 for ids in finished.values() if len(ids) > 1),
         "written tweets without their request": sum(1 for t, r in written.items() if finished.get(t) != [r]),
         "finished requests": sum(len(ids) for ids in finished.values()),
-        "requests cut short by a kill (kept, not shown)": store.db.execute(
+        "requests cut short before Slack saw them (kept)": store.db.execute(
             "SELECT count(*) FROM requests WHERE header_ts IS NULL AND error IS NULL").fetchone()[0],
+        "threads left short by a kill mid-publish": store.db.execute(
+            "SELECT count(*) FROM requests WHERE header_ts IS NOT NULL AND status = 'pending'").fetchone()[0],
     }
 
 
