@@ -39,7 +39,9 @@ class PathsConfig:
 @dataclass(frozen=True)
 class DataConfig:
     min_words: int = 5  # shorter fragments are captions and credits, not commentary
-    max_words: int = 40  # longer "sentences" are usually run-on lists the splitter could not cut
+    # Longer "sentences" are run-on lists the splitter could not cut, or too long for a tweet once the names are
+    # filled in; training on them taught the model to ramble past 40 tokens (6% of sentences reached that).
+    max_words: int = 32
     near_duplicate_threshold: float = 0.8  # Jaccard similarity of word 3-shingles
     min_english_ratio: float = 0.6  # share of a post's words that must be common English words
     roundup_min_songs: int = 3  # a post naming this many "Artist - Title" lines is a round-up
