@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from deephype.checkpoint import FILES, read_checkpoint
+from deephype.lcgan import LCGAN_FILE, read_lcgan
 
 FIGURES = (  # (metric key, label, format)
     ("val_iw_ppl", "validation perplexity, importance-weighted (the LM's is exact)", "{:.2f}"),
@@ -35,7 +36,8 @@ def write_model_card(model_dir: str | Path) -> Path:
              "vector, and a plain LSTM language model (`lm.pt`) with the same decoder, its likelihood yardstick.",
              "Rebuild both from the shared posts with `make model`. Validation figures are on the corpus's held-out",
              "validation split; `deephype eval` measures on songs the models never saw.", ""]
-    lines += data_section(present) + metrics_section(present, model_dir) + recipe_section(present)
+    lines += data_section(present) + metrics_section(present, model_dir) + lcgan_section(model_dir)
+    lines += recipe_section(present)
     path = model_dir / "MODEL_CARD.md"
     # Written aside and renamed: `make model` trains the CVAE and the LM side by side, and both write the card.
     partial = path.with_name(f".{path.name}.{os.getpid()}")
@@ -65,6 +67,25 @@ def metrics_section(present: dict[str, dict[str, Any]], model_dir: Path) -> list
     lines.append("| torch threads | " + " | ".join(threads) + " |")
     sizes = [f"{(model_dir / FILES[k]).stat().st_size / 1e6:.1f} MB" for k in kinds]
     lines.append("| file size | " + " | ".join(sizes) + " |")
+    return lines + [""]
+
+
+def lcgan_section(model_dir: Path) -> list[str]:
+    """The LC-GAN's training figures (its own prior and generator samples, training genres) when the bundle has one;
+    `deephype eval` gives the held-out figures."""
+    path = model_dir / LCGAN_FILE
+    if not path.is_file():
+        return []
+    checkpoint = read_lcgan(path)
+    metrics, topics = checkpoint["metrics"], checkpoint["topics"]
+    before, after = metrics["baseline"], metrics["best"]
+    lines = ["## LC-GAN", "",
+             f"Generator `lcgan.pt`, steered toward LDA topic weights {topics['weights']}, shipped from step "
+             f"{metrics['best_step']} of {metrics['steps']} ({metrics['minutes']:.1f} minutes), trained at "
+             f"{metrics['trained_at']}. On its training genres, prior latents against the generator's:", "",
+             "| figure | prior | generator |", "|---|---|---|"]
+    for key in ("reward", "preferred_share", "ppl", "distinct_2", "novelty", "distance"):
+        lines.append(f"| {key} | {before[key]:.3f} | {after[key]:.3f} |")
     return lines + [""]
 
 

@@ -42,6 +42,7 @@ from deephype.sampling import DecodeOptions
 from deephype.store import Store
 from deephype.tokens import tokenize
 from deephype.topic_reward import load_topic_reward
+from training.card import write_model_card
 from training.cvae import interrupt_guard
 from training.lcgan_data import LabelledLatents, PosteriorPool, initial_latents, label, posterior_pool
 from training.lcgan_plot import plot_lcgan
@@ -297,6 +298,7 @@ def finish(state: RunState, setup: Setup, paths: LCGANPaths) -> LCGANResult:
     checkpoint = make_lcgan_checkpoint(best, setup.shape, setup.fingerprint, setup.topics,
                                        dataclasses.asdict(setup.config), metrics)
     exported = save_lcgan(checkpoint, paths.model_dir)
+    write_model_card(paths.model_dir)
     plot = plot_lcgan(state.history, state.rounds, paths.plot,
                       f"LC-GAN · {setup.shape.num_topics} topics · conditioned on training-song genres")
     return LCGANResult(exported, plot, paths.checkpoint, metrics, interrupted=False)
