@@ -77,9 +77,10 @@ class GenerationConfig:
     novelty_weight: float = 1.0  # times the share of 4-grams no corpus sentence has: stock phrases rank lower
     topic_weight: float = 0.5  # times the topic reward in [-1, 1], when the bundle has a topic model
     diversity_weight: float = 1.0  # times the word overlap with a better candidate: five ways to say it, not one
-    # Torch threads for generation. Decoding is 64 small rows per step: on a shared 2-core machine a second thread
-    # mostly waits for the first (measured: p50 2.9 s with one thread, 5+ s with two, while other work runs).
-    threads: int = 1
+    # Torch threads for generation. The bot generates one request at a time (bot.workers), so both cores can serve
+    # it: `hype` p50 225 ms with two threads against 370 ms with one on an idle 2-core machine. Set 1 when other
+    # heavy work shares the cores: a second thread then mostly waits for the first.
+    threads: int = 2
 
 
 @dataclass(frozen=True)
