@@ -221,8 +221,10 @@ def run_with_kills(world: World, x: XStandIn, kills: int, max_life: float, songs
         world = dataclasses.replace(world, tweet_ids=world.tweet_ids + tuple(fill_timeline(x, songs, songs_per_life)))
         songs += songs_per_life
         process, phase = _start(context, world, rng)
-        _await_phase(process, phase, targets[sum(deaths.values()) % len(targets)], max_life)
-        time.sleep(rng.uniform(0, 0.05))
+        target = targets[sum(deaths.values()) % len(targets)]
+        _await_phase(process, phase, target, max_life)
+        # A scan writes a chunk of songs in one batched generation, a few milliseconds with the tiny model.
+        time.sleep(rng.uniform(0, 0.004 if target == GENERATING else 0.05))
         at = PHASES[phase.value]
         if not process.is_alive():
             _check_exit(process)
