@@ -23,6 +23,7 @@ from deephype.demo_tweets import DEMO_TIMELINE
 from deephype.errors import DeephypeError, ServiceError
 from deephype.standins.slack import BOT_TOKEN
 from deephype.standins.slack_signing import SlackRequests
+from deephype.standins.slack_workspace import DEFAULT_USERS
 from deephype.store import Store
 
 Progress = Callable[[str], None]
@@ -114,7 +115,7 @@ def approve(app: App, world: DemoWorld, candidate: dict[str, Any]) -> None:
 
 
 def render(world: DemoWorld, channel: str, ts: str) -> str:
-    return bk.render_text(world.slack.message(channel, ts)["blocks"])
+    return bk.render_text(world.slack.message(channel, ts)["blocks"], {user.id: user.name for user in DEFAULT_USERS})
 
 
 def message_text(world: DemoWorld, candidate: dict[str, Any]) -> str:

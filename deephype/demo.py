@@ -52,7 +52,7 @@ class DemoSummary:
             + (f", {self.outcomes['no_candidates']} got no candidate past the filters"
                if self.outcomes.get("no_candidates") else ""),
             f"curation channel: {len(self.songs)} songs, {self.candidates} candidates for review",
-            f"approved by @ana: \"{self.approved}\" ({self.approved_song})",
+            f"approved by @ana for {self.approved_song}: {self.approved}",
             f"posted to X: {posted}",
             f"took {self.seconds:.1f} s",
         ]
