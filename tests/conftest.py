@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from deephype.config import SHARED_DATA
+from deephype.standins.slack import SlackStandin
 
 SHARED_POSTS = SHARED_DATA / "hypem-sample" / "posts.json"
 needs_shared_posts = pytest.mark.skipif(
@@ -78,3 +79,10 @@ def temp_config(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture
+def slack():
+    """A Slack stand-in (Web API and signed requests) for one test."""
+    with SlackStandin() as standin:
+        yield standin

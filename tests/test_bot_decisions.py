@@ -22,12 +22,6 @@ TEXTS = ["Midnight City glows like neon over a sleeping town.", "M83 paint the n
 
 
 @pytest.fixture
-def slack():
-    with SlackStandin() as standin:
-        yield standin
-
-
-@pytest.fixture
 def bot(slack):
     harness = BotHarness(slack, bot_settings())
     yield harness

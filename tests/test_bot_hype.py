@@ -52,12 +52,6 @@ def generator(model_settings):
     return Generator.load(model_settings)
 
 
-@pytest.fixture
-def slack():
-    with SlackStandin() as standin:
-        yield standin
-
-
 def make_bot(slack: SlackStandin, model_settings: Settings, generator, **bot) -> BotHarness:
     from deephype.song_genres import GenreResolver
 

@@ -28,12 +28,6 @@ TEXTS = ["Midnight City glows like neon over a sleeping town.", "M83 paint the n
 
 
 @pytest.fixture
-def slack():
-    with SlackStandin() as standin:
-        yield standin
-
-
-@pytest.fixture
 def x():
     with XStandIn() as standin:
         yield standin

@@ -20,12 +20,6 @@ TWEET = "1790000000000000042"
 
 
 @pytest.fixture
-def slack():
-    with SlackStandin() as standin:
-        yield standin
-
-
-@pytest.fixture
 def bot(slack):
     harness = BotHarness(slack, bot_settings())
     yield harness

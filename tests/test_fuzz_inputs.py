@@ -164,12 +164,6 @@ def test_any_posts_file_is_read_or_refused_with_an_input_error(tmp_path_factory,
 # ---- Slack interaction payloads through the real Bolt app ----------------------------------------------------
 
 
-@pytest.fixture
-def slack():
-    with SlackStandin() as standin:
-        yield standin
-
-
 @pytest.fixture(scope="module")
 def model_bot_parts(tmp_path_factory):
     from deephype.generate import Generator

@@ -16,7 +16,6 @@ from deephype import curation
 from deephype.config import ScheduleConfig, Settings, XConfig
 from deephype.post_safety import links, mentions, post_problem
 from deephype.posting import Poster
-from deephype.standins.slack import SlackStandin
 from deephype.standins.x import XStandIn
 from deephype.store import Store
 from deephype.twitter import CREDENTIAL_VARIABLES, XClient, XCredentials
@@ -123,12 +122,6 @@ def test_with_mentions_allowed_the_same_candidate_goes_out(tmp_path, x):
 
 
 # ---- the edit modal: an unsafe edit keeps the modal open ------------------------------------------------------
-
-
-@pytest.fixture
-def slack():
-    with SlackStandin() as standin:
-        yield standin
 
 
 @pytest.mark.parametrize(("edited", "allow", "accepted"), [

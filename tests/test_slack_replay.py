@@ -32,12 +32,6 @@ def generator(model_settings):
     return Generator.load(model_settings)
 
 
-@pytest.fixture
-def slack():
-    with SlackStandin() as standin:
-        yield standin
-
-
 def make_bot(slack: SlackStandin, settings, generator, store: Store | None = None) -> BotHarness:
     store = store or Store.open(":memory:")
     return BotHarness(slack, bot_settings(settings), generator, GenreResolver(settings, store, None), store)

@@ -37,12 +37,6 @@ C = CURATION_CHANNEL_ID
 
 
 @pytest.fixture
-def slack():
-    with SlackStandin() as standin:
-        yield standin
-
-
-@pytest.fixture
 def client(slack):
     return WebClient(token=BOT_TOKEN, base_url=slack.base_url)
 
