@@ -21,6 +21,7 @@ from deephype.conditions import ConditionLabels
 from deephype.config import Settings
 from deephype.corpus_index import CorpusIndex, load_corpus_index
 from deephype.errors import ConfigError, InputError, ModelError
+from deephype.lcgan import LatentGenerator, load_lcgan
 from deephype.ranking import RankingWeights, fluency, pick_diverse, relevance
 from deephype.sampling import Decoded, DecodeOptions, decode_latent
 from deephype.tokens import detokenize
@@ -32,7 +33,6 @@ EXAMPLE = 'generate("Mt. Joy", "Silver Lining", ["indie folk"])'
 DUPLICATE = "duplicate"  # a sample the batch already holds: not a rejection, but not a new candidate either
 PRIOR = "prior"  # latents drawn from N(0, I)
 LCGAN = "lcgan"  # prior latents moved by the bundle's LC-GAN generator toward the preferred topics
-LCGAN_FILE = "lcgan.pt"  # the LC-GAN generator's file in a bundle (deephype.lcgan.LCGAN_FILE)
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,10 @@ class Generator:
     bundle has them."""
 
     def __init__(self, settings: Settings, cvae: LoadedModel, lm: LoadedModel, index: CorpusIndex,
-                 topic_reward: Any | None = None, latent_generator: Any | None = None):
+                 topic_reward: Any | None = None, latent_generator: LatentGenerator | None = None):
         self.settings = settings
         self.cvae, self.lm, self.index, self.topic_reward = cvae, lm, index, topic_reward
-        self.latent_generator = latent_generator  # the LC-GAN's G (deephype.lcgan.LatentGenerator), or None
+        self.latent_generator = latent_generator  # the LC-GAN's G, or None: latents from the prior
         self.labels = ConditionLabels(list(cvae.conditions))
         config = settings.generation
         self.sample_filter = SampleFilter(cvae.vocab, index, Blocklist(config.blocklist), settings.data.min_words)
@@ -235,12 +235,8 @@ def _topic_reward(model_dir: Path, settings: Settings) -> Any | None:
         return None
 
 
-def _latent_generator(model_dir: Path, cvae: LoadedModel) -> Any | None:
+def _latent_generator(model_dir: Path, cvae: LoadedModel) -> LatentGenerator | None:
     """The bundle's LC-GAN generator, or None when it has none or one trained for another CVAE (logged)."""
-    if not (model_dir / LCGAN_FILE).is_file():
-        return None
-    from deephype.lcgan import load_lcgan  # only a bundle with an LC-GAN needs its code
-
     try:
         return load_lcgan(model_dir, cvae)
     except ModelError as error:
