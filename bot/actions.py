@@ -167,13 +167,9 @@ def queue_again(services: Services, ack: Ack, body: dict[str, Any], client: WebC
 
 
 def _reviewed(services: Services, body: dict[str, Any]) -> dict[str, Any] | None:
-    """The candidate a review button belongs to: by the button's value, or by its message when the message was
-    drawn without the id."""
+    """The candidate a review button belongs to (its value is the candidate id)."""
     candidate_id = _candidate_id(body)
-    if candidate_id:
-        return curation.get_candidate(services.store, candidate_id)
-    container = body["container"]
-    return curation.candidate_by_message(services.store, container["channel_id"], container.get("message_ts") or "")
+    return curation.get_candidate(services.store, candidate_id) if candidate_id else None
 
 
 def _review_problem(services: Services, client: WebClient, candidate: dict[str, Any] | None, user: str,

@@ -150,9 +150,10 @@ def _status_line(status: str, by_user: str | None, at: datetime, planned_for: da
 
 def decided_message(text: str, status: str, by_user: str | None, at: datetime, planned_for: datetime | None = None,
                     posted_url: str | None = None, edited_from: str | None = None, reason: str | None = None,
-                    candidate_id: int | str | None = None) -> tuple[str, list[dict]]:
-    """A candidate after a decision: buttons gone, the outcome in their place. With `candidate_id`, an approved
-    candidate waiting for its slot keeps one button, Post now."""
+                    candidate_id: int | str | None = None, post_now: bool = False) -> tuple[str, list[dict]]:
+    """A candidate after a decision: buttons gone, the outcome in their place. With `candidate_id`, a post that
+    needs checking offers the two ways to settle it, and with `post_now` an approved candidate waiting for its
+    slot keeps one button, Post now."""
     line_md, line = _status_line(status, by_user, at, planned_for, posted_url, reason)
     blocks: list[dict] = [{"type": "section", "text": _mrkdwn(escape(text))},
                           _context(f"{_STATUS_EMOJI[status]} {line_md}")]
@@ -160,27 +161,23 @@ def decided_message(text: str, status: str, by_user: str | None, at: datetime, p
         blocks[-1]["elements"].append(_mrkdwn(f"approved by <@{by_user}>"))
     if edited_from is not None and edited_from != text:
         blocks.append(_context(f"Edited before approval. Original: {escape(edited_from)}"))
-    if status in ("approved", "queued") and candidate_id is not None:
+    if status in ("approved", "queued") and candidate_id is not None and post_now:
         blocks.append({"type": "actions", "block_id": DECIDED_ACTIONS_BLOCK,
                        "elements": [_button("Post now", POST_NOW, str(candidate_id))]})
-    if status == "needs_review":
+    if status == "needs_review" and candidate_id is not None:
         blocks.append(_review_actions(candidate_id))
     return clip(f"{line}\n{escape(text)}", SECTION_TEXT_LIMIT), blocks
 
 
-def _review_actions(candidate_id: int | str | None) -> dict[str, Any]:
-    """A person settles a post whose fate is unknown: found on X, or missing and queued again once confirmed.
-    Without `candidate_id` the buttons carry no value and the handler finds the candidate by its message."""
-    value = "" if candidate_id is None else str(candidate_id)
+def _review_actions(candidate_id: int | str) -> dict[str, Any]:
+    """A person settles a post whose fate is unknown: found on X, or missing and queued again once confirmed."""
+    value = str(candidate_id)
     posted, again = _button("It was posted", WAS_POSTED, value), _button("Not posted, queue again", QUEUE_AGAIN, value)
     again["confirm"] = {
         "title": _plain("Queue it again?"),
         "text": _mrkdwn("Only if you checked the account on X and this post is not there: it will go out at the "
                         "next free slot."),
         "confirm": _plain("Queue again"), "deny": _plain("Cancel")}
-    for button in (posted, again):
-        if not value:
-            del button["value"]
     return {"type": "actions", "block_id": REVIEW_ACTIONS_BLOCK, "elements": [posted, again]}
 
 

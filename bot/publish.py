@@ -128,7 +128,7 @@ def candidate_view(candidate: dict[str, Any], timezone: str = "UTC", posted_url:
     text, blocks = bk.decided_message(
         candidate["text"], status, candidate["decided_by"], decided_at,
         planned_for=planned, posted_url=posted_url, edited_from=candidate["original_text"],
-        reason=candidate["error"], candidate_id=candidate["id"] if post_now else None)
+        reason=candidate["error"], candidate_id=candidate["id"], post_now=post_now)
     if status == "approved" and planned is None:
         blocks[1]["elements"].append({"type": "mrkdwn", "text": WAITING_NOTE})
         text = text.replace("\n", f", {WAITING_NOTE}\n", 1)

@@ -92,7 +92,7 @@ def test_clip_never_cuts_an_entity_in_half():
 
 def test_button_labels_fit_the_75_character_limit():
     _, candidate = bk.candidate_message(1, "t", 0.1, 1)
-    _, decided = bk.decided_message("t", "queued", "U1", AT, planned_for=AT, candidate_id=1)
+    _, decided = bk.decided_message("t", "queued", "U1", AT, planned_for=AT, candidate_id=1, post_now=True)
     assert all(len(b["text"]["text"]) <= bk.BUTTON_TEXT_LIMIT for b in _buttons(candidate + decided))
 
 
@@ -120,12 +120,15 @@ def test_decided_message_says_what_happened(kwargs, fallback):
 
 
 def test_decided_message_uses_slack_date_tokens_and_offers_post_now_when_queued():
-    _, blocks = bk.decided_message("t", "queued", "U1", AT, planned_for=AT + timedelta(hours=4), candidate_id=9)
+    _, blocks = bk.decided_message("t", "queued", "U1", AT, planned_for=AT + timedelta(hours=4), candidate_id=9,
+                                   post_now=True)
     context = blocks[1]["elements"][0]["text"]
     assert f"<!date^{int(AT.timestamp())}^{{time}}|14:02>" in context
     assert [(b["action_id"], b["value"]) for b in _buttons(blocks)] == [(bk.POST_NOW, "9")]
-    _, rejected = bk.decided_message("t", "rejected", "U1", AT, candidate_id=9)
+    _, rejected = bk.decided_message("t", "rejected", "U1", AT, candidate_id=9, post_now=True)
     assert _buttons(rejected) == []
+    _, not_offered = bk.decided_message("t", "queued", "U1", AT, planned_for=AT, candidate_id=9)
+    assert _buttons(not_offered) == []
 
 
 def test_decided_message_keeps_the_original_of_an_edit():
@@ -226,11 +229,11 @@ def test_render_text_draws_buttons_inputs_and_dividers():
                                      "Text to post: [ prefilled ]"]
 
 
-@pytest.mark.parametrize(("candidate_id", "value"), [(7, "7"), (None, None)])
-def test_a_candidate_that_needs_review_offers_to_settle_it(candidate_id, value):
+def test_a_candidate_that_needs_review_offers_to_settle_it():
+    candidate_id = 7
     _, blocks = bk.decided_message("t", "needs_review", "U1", AT, reason="crashed", candidate_id=candidate_id)
     buttons = _buttons(blocks)
-    assert [(b["action_id"], b.get("value")) for b in buttons] == [(bk.WAS_POSTED, value), (bk.QUEUE_AGAIN, value)]
+    assert [(b["action_id"], b.get("value")) for b in buttons] == [(bk.WAS_POSTED, "7"), (bk.QUEUE_AGAIN, "7")]
     assert "confirm" not in buttons[0] and buttons[1]["confirm"]["deny"]["text"] == "Cancel"
     assert "[ It was posted ]  [ Not posted, queue again ]" in bk.render_text(blocks)
     assert blocks_errors(blocks) == []
