@@ -79,7 +79,7 @@ class Scanner:
 
     def __init__(self, store: Store, x: Timeline, write: Write, publish: Publish, max_tweets: int,
                  attempts: int, batch: int = 1, write_many: WriteMany | None = None) -> None:
-        self.store, self.x, self.write, self.publish = store, x, write, publish
+        self.store, self.x, self.publish = store, x, publish
         self.max_tweets, self.attempts, self.batch = max_tweets, max(1, attempts), max(1, batch)
         self.write_many = write_many or one_by_one(write)
 
